@@ -1,0 +1,4 @@
+export * from './board';
+export * from './notation';
+export * from './tokenizer';
+export * from './generator';

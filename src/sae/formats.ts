@@ -1,0 +1,141 @@
+// Readers for SAE files: SAE-Lens (cfg.json + sae_weights.safetensors) and dictionary_learning
+// state dicts stored as safetensors (spec 4.1), with the class inferred from the keys.
+import { readSafetensors } from '../tensor/safetensors';
+import { shapeStr, type Tensor } from '../tensor/tensor';
+import { SaeFormatError, type Sae } from './types';
+
+function take(dict: Map<string, Tensor>, name: string, shape: number[], what: string): Float32Array {
+  const t = dict.get(name);
+  if (!t) throw new SaeFormatError(`${what}: missing tensor "${name}"`);
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new SaeFormatError(`${what}: "${name}" has shape ${shapeStr(t.shape)}, expected ${shapeStr(shape)}`);
+  }
+  return t.data;
+}
+
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  return out;
+}
+
+function dims(dict: Map<string, Tensor>, name: string, what: string): [number, number] {
+  const t = dict.get(name);
+  if (!t || t.shape.length !== 2) throw new SaeFormatError(`${what}: "${name}" must be a 2-D tensor`);
+  return [t.shape[0], t.shape[1]];
+}
+
+/** SAE-Lens: cfg.json fields d_in, d_sae, hook_name, apply_b_dec_to_input, activation_fn_str, architecture. */
+export function parseSaeLens(cfgJson: unknown, weights: Uint8Array): Sae {
+  const what = 'SAE-Lens SAE';
+  if (typeof cfgJson !== 'object' || cfgJson === null) throw new SaeFormatError(`${what}: cfg.json is not a JSON object`);
+  const cfg = cfgJson as Record<string, unknown>;
+  const dIn = cfg.d_in, dSae = cfg.d_sae;
+  if (!Number.isSafeInteger(dIn) || !Number.isSafeInteger(dSae) || (dIn as number) <= 0 || (dSae as number) <= 0) {
+    throw new SaeFormatError(`${what}: cfg.json needs positive integers d_in and d_sae`);
+  }
+  const norm = cfg.normalize_activations;
+  if (norm !== undefined && norm !== null && norm !== 'none') {
+    throw new SaeFormatError(`${what}: normalize_activations "${norm}" is not supported (only "none")`);
+  }
+  if (cfg.finetuning_scaling_factor === true) throw new SaeFormatError(`${what}: finetuning_scaling_factor is not supported`);
+  const dict = readSafetensors(weights, 'sae_weights.safetensors').tensors;
+  const d = dIn as number, F = dSae as number;
+  const architecture = String(cfg.architecture ?? (dict.has('b_gate') ? 'gated' : dict.has('threshold') ? 'jumprelu' : 'standard'));
+  const activation = String(cfg.activation_fn_str ?? 'relu');
+  const base = {
+    format: 'saelens' as const, sourceClass: architecture, dIn: d, dSae: F,
+    wEnc: take(dict, 'W_enc', [d, F], what), wDec: take(dict, 'W_dec', [F, d], what), bDec: take(dict, 'b_dec', [d], what),
+    subtractDecoderBias: cfg.apply_b_dec_to_input === true,
+    hookName: typeof cfg.hook_name === 'string' ? cfg.hook_name : undefined,
+  };
+  if (architecture === 'gated') {
+    return { ...base, kind: 'gated', bEnc: new Float32Array(F), bGate: take(dict, 'b_gate', [F], what),
+      rMag: take(dict, 'r_mag', [F], what), bMag: take(dict, 'b_mag', [F], what) };
+  }
+  const bEnc = take(dict, 'b_enc', [F], what);
+  if (architecture === 'jumprelu') return { ...base, kind: 'jumprelu', bEnc, threshold: take(dict, 'threshold', [F], what) };
+  if (architecture === 'topk' || activation === 'topk') {
+    const kwargs = (cfg.activation_fn_kwargs ?? {}) as Record<string, unknown>;
+    const k = kwargs.k ?? cfg.k;
+    if (!Number.isSafeInteger(k) || (k as number) <= 0 || (k as number) > F) throw new SaeFormatError(`${what}: topk needs an integer k in 1..${F}`);
+    return { ...base, kind: 'topk', bEnc, k: k as number };
+  }
+  if (architecture !== 'standard' || activation !== 'relu') {
+    throw new SaeFormatError(`${what}: architecture "${architecture}" with activation "${activation}" is not supported`);
+  }
+  return { ...base, kind: 'relu', bEnc };
+}
+
+/**
+ * dictionary_learning state dict (keys per spec 4.1). `config` is the optional config.json
+ * ({trainer: {...}}), used only for the hook layer. ReLU AutoEncoders get the loader's decoder
+ * normalisation: columns with norm n ≠ 1 are divided by n and encoder row / bias multiplied by n.
+ */
+export function parseDictionaryLearning(dict: Map<string, Tensor>, config?: unknown): Sae {
+  const what = 'dictionary_learning SAE';
+  const trainer = (config as { trainer?: Record<string, unknown> } | undefined)?.trainer;
+  const layer = trainer?.layer;
+  const hookName = Number.isSafeInteger(layer) ? `blocks.${layer}.hook_resid_post` : undefined;
+  if (dict.has('W_enc') && dict.has('threshold')) {
+    const [d, F] = dims(dict, 'W_enc', what);
+    return { kind: 'jumprelu', format: 'dictionary_learning', sourceClass: 'JumpReluAutoEncoder', dIn: d, dSae: F,
+      wEnc: take(dict, 'W_enc', [d, F], what), bEnc: take(dict, 'b_enc', [F], what), wDec: take(dict, 'W_dec', [F, d], what),
+      bDec: take(dict, 'b_dec', [d], what), threshold: take(dict, 'threshold', [F], what), subtractDecoderBias: false, hookName };
+  }
+  if (!dict.has('encoder.weight')) throw new SaeFormatError(`${what}: no encoder weights (expected "encoder.weight" or "W_enc")`);
+  const [F, d] = dims(dict, 'encoder.weight', what);
+  const wEnc = transpose(take(dict, 'encoder.weight', [F, d], what), F, d); // [F, d] → [d, F]
+  const wDec = transpose(take(dict, 'decoder.weight', [d, F], what), d, F); // [d, F] → [F, d]
+  const common = { format: 'dictionary_learning' as const, dIn: d, dSae: F, wEnc, wDec, subtractDecoderBias: true, hookName };
+  if (dict.has('r_mag')) {
+    return { ...common, kind: 'gated', sourceClass: 'GatedAutoEncoder', bEnc: new Float32Array(F),
+      bDec: take(dict, 'decoder_bias', [d], what), rMag: take(dict, 'r_mag', [F], what),
+      bGate: take(dict, 'gate_bias', [F], what), bMag: take(dict, 'mag_bias', [F], what) };
+  }
+  if (dict.has('k')) {
+    const k = dict.get('k')!.data[0];
+    if (!Number.isSafeInteger(k) || k <= 0 || k > F) throw new SaeFormatError(`${what}: k must be an integer in 1..${F}`);
+    return { ...common, kind: 'topk', sourceClass: 'AutoEncoderTopK', bEnc: take(dict, 'encoder.bias', [F], what),
+      bDec: take(dict, 'b_dec', [d], what), k };
+  }
+  if (dict.has('decoder.bias')) throw new SaeFormatError(`${what}: AutoEncoderNew (decoder.bias) is not supported`);
+  const sae: Sae = { ...common, kind: 'relu', sourceClass: 'AutoEncoder', bEnc: take(dict, 'encoder.bias', [F], what).slice(),
+    bDec: take(dict, 'bias', [d], what) };
+  normaliseDecoderColumns(sae);
+  return sae;
+}
+
+/** dictionary_learning's AutoEncoder.from_pretrained(normalize_decoder=True) rule. */
+function normaliseDecoderColumns(sae: Sae): void {
+  const { dIn: d, dSae: F, wDec, wEnc, bEnc } = sae;
+  for (let f = 0; f < F; f++) {
+    let sq = 0;
+    for (let i = 0; i < d; i++) sq += wDec[f * d + i] ** 2;
+    const n = Math.sqrt(sq);
+    if (n === 0 || Math.abs(n - 1) < 1e-6) continue;
+    for (let i = 0; i < d; i++) { wDec[f * d + i] /= n; wEnc[i * F + f] *= n; }
+    bEnc[f] *= n;
+  }
+}
+
+/**
+ * Loads an SAE from the files of a folder (name → bytes): SAE-Lens when cfg.json and
+ * sae_weights.safetensors are present, else dictionary_learning from ae.safetensors (or the only
+ * .safetensors file) with an optional config.json.
+ */
+export function loadSaeFiles(files: Map<string, Uint8Array>): Sae {
+  const json = (name: string): unknown => {
+    try {
+      return JSON.parse(new TextDecoder().decode(files.get(name)!));
+    } catch {
+      throw new SaeFormatError(`${name} is not valid JSON`);
+    }
+  };
+  if (files.has('cfg.json') && files.has('sae_weights.safetensors')) return parseSaeLens(json('cfg.json'), files.get('sae_weights.safetensors')!);
+  const st = files.has('ae.safetensors') ? ['ae.safetensors'] : [...files.keys()].filter((n) => n.endsWith('.safetensors'));
+  if (st.length !== 1) {
+    throw new SaeFormatError('no SAE found: expected cfg.json + sae_weights.safetensors (SAE-Lens) or ae.safetensors (dictionary_learning)');
+  }
+  return parseDictionaryLearning(readSafetensors(files.get(st[0])!, st[0]).tensors, files.has('config.json') ? json('config.json') : undefined);
+}
