@@ -1,0 +1,83 @@
+// matmul: C[M, N] = act(A[M, K] @ B[K, N] + bias[N]), all row-major f32.
+// act (override ACT): 0 = identity, 1 = exact GELU (erf form), 2 = tanh GELU.
+// Bindings: 0 uniform {M, N, K}, 1 A, 2 B, 3 bias, 4 C (read_write).
+// Layout: each invocation computes a 4x4 block of C from registers, no workgroup memory (barriers
+// are costly on CPU adapters); workgroup (WG_X, WG_Y), so one workgroup covers 4*WG_Y rows x 4*WG_X cols.
+// Dispatch: (ceil(N / (4*WG_X)), ceil(M / (4*WG_Y))). Edges are bounds-checked, any M, N, K works.
+
+struct Params { M: u32, N: u32, K: u32, _pad: u32 }
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+
+override ACT: u32 = 0u;
+override WG_X: u32 = 8u;
+override WG_Y: u32 = 8u;
+
+// Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7); the CPU reference uses the same formula.
+fn erf_approx(x: f32) -> f32 {
+  let ax = abs(x);
+  let t = 1.0 / (1.0 + 0.3275911 * ax);
+  let y = 1.0 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-ax * ax);
+  return select(y, -y, x < 0.0);
+}
+
+fn activate(x: f32) -> f32 {
+  if (ACT == 1u) {
+    return 0.5 * x * (1.0 + erf_approx(x * 0.7071067811865476));
+  }
+  if (ACT == 2u) {
+    // tanh(u) written via exp with u clamped: |u| > 15 already saturates f32's tanh.
+    let u = clamp(0.7978845608028654 * (x + 0.044715 * x * x * x), -15.0, 15.0);
+    let e = exp(2.0 * u);
+    return 0.5 * x * (1.0 + (e - 1.0) / (e + 1.0));
+  }
+  return x;
+}
+
+@compute @workgroup_size(WG_X, WG_Y)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let col0 = gid.x * 4u;
+  let row0 = gid.y * 4u;
+  if (row0 >= p.M || col0 >= p.N) {
+    return;
+  }
+  let K = p.K;
+  let N = p.N;
+  // Clamp out-of-range rows/columns to a valid index; their results are never stored.
+  let c1 = min(col0 + 1u, N - 1u);
+  let c2 = min(col0 + 2u, N - 1u);
+  let c3 = min(col0 + 3u, N - 1u);
+  let r1 = min(row0 + 1u, p.M - 1u);
+  let r2 = min(row0 + 2u, p.M - 1u);
+  let r3 = min(row0 + 3u, p.M - 1u);
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var k = 0u; k < K; k++) {
+    let bk = k * N;
+    let b = vec4f(B[bk + col0], B[bk + c1], B[bk + c2], B[bk + c3]);
+    acc0 += A[row0 * K + k] * b;
+    acc1 += A[r1 * K + k] * b;
+    acc2 += A[r2 * K + k] * b;
+    acc3 += A[r3 * K + k] * b;
+  }
+  let bias4 = vec4f(bias[col0], bias[c1], bias[c2], bias[c3]);
+  var rows = array<vec4f, 4>(acc0 + bias4, acc1 + bias4, acc2 + bias4, acc3 + bias4);
+  for (var r = 0u; r < 4u; r++) {
+    let row = row0 + r;
+    if (row >= p.M) {
+      break;
+    }
+    for (var c = 0u; c < 4u; c++) {
+      let col = col0 + c;
+      if (col < N) {
+        C[row * N + col] = activate(rows[r][c]);
+      }
+    }
+  }
+}

@@ -1,0 +1,155 @@
+// Pipeline cache and one builder per kernel. A builder returns a Step (pipeline + bind group +
+// workgroup counts) whose uniform buffer is created once, so plans built from steps are reused
+// across calls without re-creating anything.
+import type { GpuContext } from './context';
+
+export type ShaderSource = (name: string) => string;
+
+export interface Step {
+  label: string;
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: [number, number, number];
+}
+
+/** A point in a plan where a buffer holds a named activation that may be copied out. */
+export interface HookPoint {
+  hook: string;
+  buffer: GPUBuffer;
+  bytes: number;
+}
+
+export type PlanOp = Step | HookPoint;
+
+export const ACT = { none: 0, geluExact: 1, geluTanh: 2 } as const;
+export const SAE_MODE = { relu: 0, jumprelu: 1, gated: 2 } as const;
+
+const MAX_GROUPS = 65535;
+
+/** Spreads n workgroups over (x, y) so that no dimension exceeds the 65535 limit. */
+export function grid(n: number): [number, number, number] {
+  const x = Math.max(1, Math.min(n, MAX_GROUPS));
+  return [x, Math.ceil(n / x), 1];
+}
+
+export interface KernelOptions {
+  /** matmul workgroup shape; each invocation computes a 4x4 block */
+  matmulWorkgroup?: [number, number];
+}
+
+export class Kernels {
+  private modules = new Map<string, GPUShaderModule>();
+  private pipelines = new Map<string, GPUComputePipeline>();
+  readonly device: GPUDevice;
+  readonly matmulWorkgroup: [number, number];
+
+  constructor(readonly ctx: GpuContext, private readonly source: ShaderSource, options: KernelOptions = {}) {
+    this.device = ctx.device;
+    this.matmulWorkgroup = options.matmulWorkgroup ?? [8, 8];
+  }
+
+  pipeline(shader: string, entry: string, constants: Record<string, number> = {}): GPUComputePipeline {
+    const key = `${shader}:${entry}:${JSON.stringify(constants)}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      let module = this.modules.get(shader);
+      if (!module) {
+        module = this.device.createShaderModule({ label: shader, code: this.source(shader) });
+        this.modules.set(shader, module);
+      }
+      p = this.device.createComputePipeline({ label: key, layout: 'auto', compute: { module, entryPoint: entry, constants } });
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  /** A 16-byte uniform of four 32-bit words; `floats` marks which words are f32 rather than u32. */
+  uniform(words: number[], floats: number[] = []): GPUBuffer {
+    const data = new ArrayBuffer(16);
+    const u = new Uint32Array(data), f = new Float32Array(data);
+    words.forEach((w, i) => { if (floats.includes(i)) f[i] = w; else u[i] = w; });
+    const buffer = this.device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.device.queue.writeBuffer(buffer, 0, u);
+    return buffer;
+  }
+
+  step(label: string, pipeline: GPUComputePipeline, uniform: GPUBuffer, buffers: GPUBuffer[], workgroups: [number, number, number]): Step {
+    const entries = [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } }));
+    return { label, pipeline, bindGroup: this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }), workgroups };
+  }
+
+  /** C[M, N] = act(A[M, K] @ B[K, N] + bias[N]) */
+  matmul(A: GPUBuffer, B: GPUBuffer, bias: GPUBuffer, C: GPUBuffer, M: number, K: number, N: number, act = 0): Step {
+    const [wx, wy] = this.matmulWorkgroup;
+    const pipeline = this.pipeline('matmul', 'main', { ACT: act, WG_X: wx, WG_Y: wy });
+    return this.step('matmul', pipeline, this.uniform([M, N, K, 0]), [A, B, bias, C],
+      [Math.ceil(N / (4 * wx)), Math.ceil(M / (4 * wy)), 1]);
+  }
+
+  layerNorm(X: GPUBuffer, w: GPUBuffer, b: GPUBuffer, Y: GPUBuffer, rows: number, d: number, eps: number): Step {
+    return this.step('layernorm', this.pipeline('layernorm', 'main'), this.uniform([rows, d, eps, 0], [2]), [X, w, b, Y], grid(rows));
+  }
+
+  attention(QKV: GPUBuffer, P: GPUBuffer, Z: GPUBuffer, B: number, T: number, H: number, dh: number): Step {
+    return this.step('attention', this.pipeline('attention', 'main'), this.uniform([B, T, H, dh]), [QKV, P, Z], grid(Math.ceil((B * T * H) / 64)));
+  }
+
+  embed(tokens: GPUBuffer, WE: GPUBuffer, Wpos: GPUBuffer, EMB: GPUBuffer, POS: GPUBuffer, RESID: GPUBuffer, rows: number, T: number, d: number): Step {
+    return this.step('embed', this.pipeline('elementwise', 'embed'), this.uniform([rows, T, d, 0]), [tokens, WE, Wpos, EMB, POS, RESID],
+      grid(Math.ceil((rows * d) / 64)));
+  }
+
+  add(X: GPUBuffer, Y: GPUBuffer, OUT: GPUBuffer, n: number): Step {
+    return this.step('add', this.pipeline('elementwise', 'add'), this.uniform([n, 0, 0, 0]), [X, Y, OUT], grid(Math.ceil(n / 64)));
+  }
+
+  subBias(X: GPUBuffer, bias: GPUBuffer, OUT: GPUBuffer, N: number, d: number): Step {
+    return this.step('sae.sub_bias', this.pipeline('sae', 'sub_bias'), this.uniform([N, d, 0, 0]), [X, bias, OUT], grid(Math.ceil((N * d) / 64)));
+  }
+
+  saeActivate(PRE: GPUBuffer, aux: [GPUBuffer, GPUBuffer, GPUBuffer], N: number, F: number, mode: number): Step {
+    return this.step('sae.activate', this.pipeline('sae', 'activate', { MODE: mode }), this.uniform([N, F, 0, 0]), [PRE, ...aux],
+      grid(Math.ceil((N * F) / 64)));
+  }
+
+  topk(PRE: GPUBuffer, ACTS: GPUBuffer, N: number, F: number, k: number): Step {
+    return this.step('sae.topk', this.pipeline('sae', 'topk'), this.uniform([N, F, k, 0]), [PRE, ACTS], grid(N));
+  }
+
+  sqError(X: GPUBuffer, R: GPUBuffer, ERR: GPUBuffer, N: number, d: number): Step {
+    return this.step('sae.sq_error', this.pipeline('sae', 'sq_error'), this.uniform([N, d, 0, 0]), [X, R, ERR], grid(N));
+  }
+}
+
+const isStep = (op: PlanOp): op is Step => 'pipeline' in op;
+
+/**
+ * Records a plan into one command encoder: consecutive steps share a compute pass; at a hook point
+ * whose name is in `copies`, the pass is closed and the buffer copied to its readback buffer.
+ */
+export function encodePlan(encoder: GPUCommandEncoder, ops: PlanOp[], copies: Map<string, GPUBuffer> = new Map()): void {
+  let pass: GPUComputePassEncoder | null = null;
+  for (const op of ops) {
+    if (isStep(op)) {
+      pass ??= encoder.beginComputePass();
+      pass.setPipeline(op.pipeline);
+      pass.setBindGroup(0, op.bindGroup);
+      pass.dispatchWorkgroups(...op.workgroups);
+    } else {
+      const dst = copies.get(op.hook);
+      if (!dst) continue;
+      pass?.end();
+      pass = null;
+      encoder.copyBufferToBuffer(op.buffer, 0, dst, 0, op.bytes);
+    }
+  }
+  pass?.end();
+}
+
+/** Runs steps once in their own command buffer and waits for the queue (for one-off kernels and tests). */
+export async function runSteps(device: GPUDevice, steps: Step[]): Promise<void> {
+  const enc = device.createCommandEncoder();
+  encodePlan(enc, steps);
+  device.queue.submit([enc.finish()]);
+  await device.queue.onSubmittedWorkDone();
+}
