@@ -7,7 +7,7 @@
 //            2 gated: 1[pre + b_gate > 0] * ReLU(exp(r_mag) * pre + b_mag) (AUX0 = b_gate, AUX1 = r_mag, AUX2 = b_mag).
 //            bindings 0 uniform {N, F}, 1 PRE, 2 AUX0, 3 AUX1, 4 AUX2. One invocation per element.
 // topk:      per row of PRE [N, F], keep the k largest values (ties to the lower index), ReLU'd, in ACTS;
-//            PRE is used as scratch (selected entries are overwritten with -inf).
+//            PRE is used as scratch (selected entries are overwritten with -3.4e38).
 //            bindings 0 uniform {N, F, k}, 1 PRE (read_write), 2 ACTS. One workgroup of 64 per row.
 // sq_error:  ERR[n] = sum_i (X[n, i] - R[n, i])^2; bindings 0 uniform {N, d}, 1 X, 2 R, 3 ERR.
 //            One workgroup of 64 per row.
@@ -76,7 +76,7 @@ fn topk(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
   let F = p.F;
   let base = row * F;
-  let neg_inf = bitcast<f32>(0xff800000u);
+  let neg_inf = -3.4e38; // below any real activation; marks entries already selected
   for (var f = lid; f < F; f += 64u) {
     ACTS[base + f] = 0.0;
   }

@@ -37,7 +37,11 @@ export function parseTranscript(text: string): number[] {
       if (rest === '' || rest === ',') break;
       throw new NotationError(`cannot read a move at "${rest.slice(0, 12)}" (move ${squares.length + 1})`);
     }
-    squares.push(parseSquare(m[1] + m[2]));
+    try {
+      squares.push(parseSquare(m[1] + m[2]));
+    } catch (e) {
+      throw new NotationError(`move ${squares.length + 1}: ${(e as Error).message}`);
+    }
     pos = re.lastIndex;
   }
   return squares;
