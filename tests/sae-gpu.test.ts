@@ -46,3 +46,21 @@ describe('SAE GPU vs CPU', () => {
     }
   }
 });
+
+describe('real SAE-Lens fixture on the GPU', () => {
+  it('L1_x16 (d_sae 2048) matches the CPU reference', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { loadSaeFiles } = await import('../src/sae/formats');
+    const dir = join(__dirname, '..', '..', 'shared', 'fixtures', 'saelens-othello-6L128', 'L1_x16_102400000');
+    const sae = loadSaeFiles(new Map(readdirSync(dir).map((n) => [n, new Uint8Array(readFileSync(join(dir, n)))])));
+    const N = 59;
+    const x = randomArray(N * sae.dIn, 2, mulberry32(5));
+    const gpu = new GpuSae(k, sae);
+    const got = await gpu.run(x, N);
+    const want = cpuSae(sae, x, N);
+    expect(maxRelError(got.acts, want.acts)).toBeLessThan(1e-5);
+    expect(maxRelError(got.recon, want.recon)).toBeLessThan(1e-5);
+    gpu.destroy();
+  });
+});

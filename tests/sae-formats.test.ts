@@ -1,0 +1,136 @@
+// SAE readers: the real SAE-Lens files in ../shared/fixtures and dictionary_learning state dicts.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../src/games/othello/generator';
+import { randomArray } from '../src/model/random';
+import { cpuSae } from '../src/sae/cpu';
+import { loadSaeFiles, parseDictionaryLearning } from '../src/sae/formats';
+import { readSafetensors, writeSafetensors } from '../src/tensor/safetensors';
+import type { Tensor } from '../src/tensor/tensor';
+import type { Sae, SaeKind } from '../src/sae/types';
+import { maxRelError } from './helpers/gpu';
+import { randomSae } from './helpers/sae';
+
+const FIXTURES = join(__dirname, '..', '..', 'shared', 'fixtures', 'saelens-othello-6L128');
+const folderFiles = (dir: string) => new Map(readdirSync(dir).map((n) => [n, new Uint8Array(readFileSync(join(dir, n)))]));
+
+describe('SAE-Lens fixtures (written by SAE-Lens 3.4.0)', () => {
+  const dirs = readdirSync(FIXTURES).filter((d) => /^L\d+_x\d+_/.test(d));
+  it('finds all eight SAEs', () => expect(dirs.length).toBe(8));
+  for (const dir of dirs) {
+    it(`${dir} loads and matches a direct CPU computation`, () => {
+      const sae = loadSaeFiles(folderFiles(join(FIXTURES, dir)));
+      const cfg = JSON.parse(readFileSync(join(FIXTURES, dir, 'cfg.json'), 'utf8'));
+      const [, layer, expansion] = /^L(\d+)_x(\d+)_/.exec(dir)!;
+      expect(sae).toMatchObject({ kind: 'relu', format: 'saelens', dIn: 128, dSae: 128 * Number(expansion), subtractDecoderBias: false });
+      expect(sae.hookName).toBe(`blocks.${layer}.hook_resid_pre`);
+      expect(cfg.d_sae).toBe(sae.dSae);
+      // Direct computation from the raw tensors: acts_j = relu(sum_i x_i W_enc[i, j] + b_enc[j]), x̂ = acts W_dec + b_dec.
+      const raw = readSafetensors(readFileSync(join(FIXTURES, dir, 'sae_weights.safetensors'))).tensors;
+      const W_enc = raw.get('W_enc')!.data, b_enc = raw.get('b_enc')!.data, W_dec = raw.get('W_dec')!.data, b_dec = raw.get('b_dec')!.data;
+      const N = 5, d = 128, F = sae.dSae;
+      const x = randomArray(N * d, 2, mulberry32(F));
+      const out = cpuSae(sae, x, N);
+      for (let n = 0; n < N; n++) {
+        const acts = new Float64Array(F);
+        for (let j = 0; j < F; j++) {
+          let s = b_enc[j];
+          for (let i = 0; i < d; i++) s += x[n * d + i] * W_enc[i * F + j];
+          acts[j] = Math.max(0, s);
+        }
+        expect(maxRelError(out.acts.subarray(n * F, (n + 1) * F), acts)).toBeLessThan(1e-5);
+        const recon = new Float64Array(d);
+        for (let i = 0; i < d; i++) {
+          let s = b_dec[i];
+          for (let j = 0; j < F; j++) s += acts[j] * W_dec[j * d + i];
+          recon[i] = s;
+        }
+        expect(maxRelError(out.recon.subarray(n * d, (n + 1) * d), recon)).toBeLessThan(1e-5);
+      }
+      expect(out.acts.some((v) => v > 0)).toBe(true);
+    });
+  }
+
+  it('rejects a broken SAE-Lens folder clearly', () => {
+    const files = folderFiles(join(FIXTURES, 'L4_x1_512000'));
+    files.set('cfg.json', new TextEncoder().encode('{"d_in": 128, "d_sae": 256}'));
+    expect(() => loadSaeFiles(files)).toThrow(/"W_enc" has shape \[128, 128\], expected \[128, 256\]/);
+    files.set('cfg.json', new TextEncoder().encode('{oops'));
+    expect(() => loadSaeFiles(files)).toThrow(/cfg.json is not valid JSON/);
+    expect(() => loadSaeFiles(new Map())).toThrow(/no SAE found/);
+  });
+});
+
+/** Writes an SAE in dictionary_learning's key layout (spec 4.1). */
+function toDictionaryLearning(sae: Sae): Map<string, Tensor> {
+  const { dIn: d, dSae: F } = sae;
+  const t = (a: Float32Array, r: number, c: number) => { const o = new Float32Array(a.length); for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) o[j * r + i] = a[i * c + j]; return o; };
+  const m = new Map<string, Tensor>();
+  if (sae.kind === 'jumprelu') {
+    m.set('W_enc', { shape: [d, F], data: sae.wEnc }); m.set('b_enc', { shape: [F], data: sae.bEnc });
+    m.set('W_dec', { shape: [F, d], data: sae.wDec }); m.set('b_dec', { shape: [d], data: sae.bDec });
+    m.set('threshold', { shape: [F], data: sae.threshold! });
+    return m;
+  }
+  m.set('encoder.weight', { shape: [F, d], data: t(sae.wEnc, d, F) });
+  m.set('decoder.weight', { shape: [d, F], data: t(sae.wDec, F, d) });
+  if (sae.kind === 'gated') {
+    m.set('decoder_bias', { shape: [d], data: sae.bDec }); m.set('r_mag', { shape: [F], data: sae.rMag! });
+    m.set('gate_bias', { shape: [F], data: sae.bGate! }); m.set('mag_bias', { shape: [F], data: sae.bMag! });
+  } else if (sae.kind === 'topk') {
+    m.set('encoder.bias', { shape: [F], data: sae.bEnc }); m.set('b_dec', { shape: [d], data: sae.bDec });
+    m.set('k', { shape: [], data: Float32Array.of(sae.k!) });
+  } else {
+    m.set('encoder.bias', { shape: [F], data: sae.bEnc }); m.set('bias', { shape: [d], data: sae.bDec });
+  }
+  return m;
+}
+
+describe('dictionary_learning state dicts', () => {
+  const expected: Record<SaeKind, string> = { relu: 'AutoEncoder', gated: 'GatedAutoEncoder', topk: 'AutoEncoderTopK', jumprelu: 'JumpReluAutoEncoder' };
+  for (const kind of Object.keys(expected) as SaeKind[]) {
+    it(`infers ${expected[kind]} from its keys and computes the same outputs`, () => {
+      const sae = randomSae(kind, 16, 40, 9, kind !== 'jumprelu');
+      if (kind === 'relu') normalise(sae);
+      const bytes = writeSafetensors(toDictionaryLearning(sae));
+      const loaded = loadSaeFiles(new Map([['ae.safetensors', bytes], ['config.json', new TextEncoder().encode('{"trainer": {"layer": 5}}')]]));
+      expect(loaded.kind).toBe(kind);
+      expect(loaded.sourceClass).toBe(expected[kind]);
+      expect(loaded.hookName).toBe('blocks.5.hook_resid_post');
+      const x = randomArray(7 * 16, 1, mulberry32(2));
+      expect(maxRelError(cpuSae(loaded, x, 7).recon, cpuSae(sae, x, 7).recon)).toBeLessThan(1e-6);
+    });
+  }
+
+  it('normalises decoder columns of a ReLU AutoEncoder without changing its output', () => {
+    const sae = randomSae('relu', 16, 40, 11);
+    const dict = toDictionaryLearning(sae);
+    const loaded = parseDictionaryLearning(dict);
+    for (let f = 0; f < 40; f++) {
+      let n = 0;
+      for (let i = 0; i < 16; i++) n += loaded.wDec[f * 16 + i] ** 2;
+      expect(Math.sqrt(n)).toBeCloseTo(1, 5);
+    }
+    const x = randomArray(5 * 16, 1, mulberry32(3));
+    expect(maxRelError(cpuSae(loaded, x, 5).recon, cpuSae(sae, x, 5).recon)).toBeLessThan(1e-5);
+  });
+
+  it('reports missing tensors and unsupported classes', () => {
+    const dict = toDictionaryLearning(randomSae('gated', 8, 16, 1));
+    dict.delete('mag_bias');
+    expect(() => parseDictionaryLearning(dict)).toThrow(/missing tensor "mag_bias"/);
+    const newer = toDictionaryLearning(randomSae('relu', 8, 16, 1));
+    newer.set('decoder.bias', { shape: [8], data: new Float32Array(8) });
+    expect(() => parseDictionaryLearning(newer)).toThrow(/AutoEncoderNew/);
+    expect(() => parseDictionaryLearning(new Map())).toThrow(/no encoder weights/);
+  });
+});
+
+function normalise(sae: Sae): void {
+  for (let f = 0; f < sae.dSae; f++) {
+    let n = 0;
+    for (let i = 0; i < sae.dIn; i++) n += sae.wDec[f * sae.dIn + i] ** 2;
+    for (let i = 0; i < sae.dIn; i++) sae.wDec[f * sae.dIn + i] /= Math.sqrt(n);
+  }
+}
