@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BLACK, WHITE, legalMovesFor, countDiscs, decodeTokens, encodeSquares, flipsFor, formatTranscript, IllegalMoveError, initialState,
+  BLACK, WHITE, legalMovesFor, countDiscs, decodeTokens, encodeSquares, formatTranscript, IllegalMoveError, initialState,
   isGameOver, legalMoves, NotationError, parseSquare, parseTranscript, playMove, randomGame, randomGames, replay,
   squareLabel, squareToToken, STOI_INDICES, tokenToSquare, tokenVectorToBoard, mulberry32,
 } from '../src/games/othello';

@@ -1,0 +1,37 @@
+// Reading user files with one-line errors instead of stack traces.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from './args';
+
+export function readBytes(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${what} "${path}": ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}`);
+  }
+}
+
+export function readJson(path: string, what: string): unknown {
+  const text = new TextDecoder().decode(readBytes(path, what));
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${what} "${path}" is not valid JSON`);
+  }
+}
+
+/** The SAE-relevant files of a folder (JSON and safetensors), by name. */
+export function readSaeFolder(dir: string): Map<string, Uint8Array> {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--sae "${dir}" is not a folder`);
+    names = readdirSync(dir);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read SAE folder "${dir}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (e as Error).message}`);
+  }
+  const files = new Map<string, Uint8Array>();
+  for (const n of names) if (n.endsWith('.json') || n.endsWith('.safetensors')) files.set(n, readBytes(join(dir, n), 'SAE file'));
+  return files;
+}

@@ -1,0 +1,48 @@
+// Command-line entry point: `npm run cli -- <command> ...`. A user's mistake prints one line to
+// stderr and exits with code 2; anything else is an internal error (exit 1), still one line.
+import { IllegalMoveError } from '../games/othello/board';
+import { NotationError } from '../games/othello/notation';
+import { TokenError } from '../games/othello/tokenizer';
+import { WeightFormatError } from '../model/adapters';
+import { ConfigError } from '../model/config';
+import { ForwardInputError } from '../model/cpu-forward';
+import { SaeFormatError } from '../sae/types';
+import { SafetensorsError } from '../tensor/safetensors';
+import { UsageError } from './args';
+import { FORWARD_USAGE, runForward } from './forward';
+
+const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError];
+
+const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<string> }> = {
+  forward: { usage: FORWARD_USAGE, run: runForward },
+};
+
+function usage(): string {
+  return ['usage: npm run cli -- <command> [options]', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help') {
+    console.log(usage());
+    return command === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS[command];
+  if (!cmd) {
+    console.error(`error: unknown command "${command}"\n${usage()}`);
+    return 2;
+  }
+  try {
+    console.log(await cmd.run(rest));
+    return 0;
+  } catch (e) {
+    if (USER_ERRORS.some((E) => e instanceof E)) {
+      console.error(`error: ${(e as Error).message}`);
+      return 2;
+    }
+    console.error(`internal error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
