@@ -1,0 +1,39 @@
+// The model manifest (public/models/index.json): which models the workbench offers and how to get
+// their weights (files, or a seeded random initialisation for untrained baselines).
+import { parseModelConfig, type ModelConfig } from './config';
+
+export interface ManifestModel {
+  id: string;
+  game: 'othello' | 'chess';
+  name: string;
+  description: string;
+  trained: boolean;
+  config: ModelConfig;
+  /** weights file relative to public/models/, absent for random-init baselines */
+  weights?: string;
+  randomInit?: { seed: number };
+}
+
+export class ManifestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestError';
+  }
+}
+
+export function parseManifest(json: unknown): ManifestModel[] {
+  const models = (json as { models?: unknown })?.models;
+  if (!Array.isArray(models)) throw new ManifestError('model manifest has no "models" list');
+  return models.map((m: Record<string, unknown>, i) => {
+    const id = typeof m.id === 'string' ? m.id : `#${i}`;
+    if (m.game !== 'othello' && m.game !== 'chess') throw new ManifestError(`model ${id}: unknown game ${JSON.stringify(m.game)}`);
+    const seed = (m.random_init as { seed?: unknown } | undefined)?.seed;
+    if (typeof m.weights !== 'string' && !Number.isSafeInteger(seed)) throw new ManifestError(`model ${id}: needs "weights" or "random_init.seed"`);
+    return {
+      id, game: m.game, name: String(m.name ?? id), description: String(m.description ?? ''), trained: m.trained === true,
+      config: parseModelConfig(m.config),
+      weights: typeof m.weights === 'string' ? m.weights : undefined,
+      randomInit: Number.isSafeInteger(seed) ? { seed: seed as number } : undefined,
+    };
+  });
+}
