@@ -7,7 +7,7 @@ import { randomArray } from '../src/model/random';
 import { cpuSae } from '../src/sae/cpu';
 import { loadSaeFiles, parseDictionaryLearning } from '../src/sae/formats';
 import { readSafetensors, writeSafetensors } from '../src/tensor/safetensors';
-import type { Tensor } from '../src/tensor/tensor';
+import { transposeData, type Tensor } from '../src/tensor/tensor';
 import type { Sae, SaeKind } from '../src/sae/types';
 import { maxRelError } from './helpers/gpu';
 import { randomSae } from './helpers/sae';
@@ -65,7 +65,7 @@ describe('SAE-Lens fixtures (written by SAE-Lens 3.4.0)', () => {
 /** Writes an SAE in dictionary_learning's key layout (spec 4.1). */
 function toDictionaryLearning(sae: Sae): Map<string, Tensor> {
   const { dIn: d, dSae: F } = sae;
-  const t = (a: Float32Array, r: number, c: number) => { const o = new Float32Array(a.length); for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) o[j * r + i] = a[i * c + j]; return o; };
+  const t = transposeData;
   const m = new Map<string, Tensor>();
   if (sae.kind === 'jumprelu') {
     m.set('W_enc', { shape: [d, F], data: sae.wEnc }); m.set('b_enc', { shape: [F], data: sae.bEnc });

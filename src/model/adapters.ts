@@ -1,7 +1,7 @@
 // Weight-format adapters: TransformerLens (spec 1.4(b), raw or "LNPre"-processed) and minGPT
 // (Li et al.'s Othello-GPT, spec 1.4(a)) state dicts into the canonical layout, and back out
 // again so the project's own models can be read by other tools. The format is detected from keys.
-import { shapeStr, type Tensor } from '../tensor/tensor';
+import { shapeStr, transposeData as transpose, type Tensor } from '../tensor/tensor';
 import { ConfigError, parseModelConfig, type ModelConfig } from './config';
 import type { LayerWeights, Model, ModelWeights } from './weights';
 
@@ -45,12 +45,6 @@ function reader(dict: Map<string, Tensor>) {
   };
 }
 
-/** out[j, i] = a[i, j] for a [rows, cols] */
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
-}
 
 /** TL W_Q [H, d, dh] → canonical [d, H*dh] (and back with `inverse`) */
 function headsToColumns(w: Float32Array, H: number, d: number, dh: number, inverse = false): Float32Array {

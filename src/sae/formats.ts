@@ -1,7 +1,7 @@
 // Readers for SAE files: SAE-Lens (cfg.json + sae_weights.safetensors) and dictionary_learning
 // state dicts stored as safetensors (spec 4.1), with the class inferred from the keys.
 import { readSafetensors } from '../tensor/safetensors';
-import { shapeStr, type Tensor } from '../tensor/tensor';
+import { shapeStr, transposeData as transpose, type Tensor } from '../tensor/tensor';
 import { SaeFormatError, type Sae } from './types';
 
 function take(dict: Map<string, Tensor>, name: string, shape: number[], what: string): Float32Array {
@@ -13,11 +13,6 @@ function take(dict: Map<string, Tensor>, name: string, shape: number[], what: st
   return t.data;
 }
 
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
-}
 
 function dims(dict: Map<string, Tensor>, name: string, what: string): [number, number] {
   const t = dict.get(name);

@@ -13,12 +13,11 @@ export function tensor(shape: readonly number[], data?: Float32Array): Tensor {
   return { shape: [...shape], data: data ?? new Float32Array(n) };
 }
 
-/** 2-D transpose: [rows, cols] → [cols, rows]. */
-export function transpose2d(t: Tensor): Tensor {
-  const [r, c] = t.shape;
-  const out = new Float32Array(r * c);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = t.data[i * c + j];
-  return tensor([c, r], out);
+/** Row-major 2-D transpose of raw data: a [rows, cols] → [cols, rows]. */
+export function transposeData(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  return out;
 }
 
 export const shapeStr = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
