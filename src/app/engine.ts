@@ -40,25 +40,43 @@ export async function createEngine(base = import.meta.env.BASE_URL): Promise<Eng
   const model = await buildModel(info, base);
   const V = model.config.dVocab;
   const lastRow = (logits: Float32Array, T: number) => softmaxRows(logits.subarray((T - 1) * V, T * V), V);
-  try {
+  const cpu = {
+    backend: 'CPU reference',
+    async predict(tokens: number[]) {
+      const t0 = performance.now();
+      const r = cpuForward(model, tokens);
+      return { probs: lastRow(r.logits, tokens.length), ms: performance.now() - t0 };
+    },
+  };
+  // A lost device (driver reset, GPU process crash, ...) is replaced by a fresh one on the next
+  // prediction; if none can be had, the engine carries on with the CPU reference.
+  const connect = async () => {
     const ctx = await createBrowserGpuContext();
-    const gpu = new GpuModel(new Kernels(ctx, browserShaderSource), model);
-    return {
-      info, backend: `WebGPU (${ctx.adapterName})`,
-      async predict(tokens) {
-        const t0 = performance.now();
-        const r = await gpu.forward([tokens]);
-        return { probs: lastRow(r.logits[0], tokens.length), ms: performance.now() - t0 };
-      },
-    };
+    const conn = { gpu: new GpuModel(new Kernels(ctx, browserShaderSource), model), adapterName: ctx.adapterName, lost: false };
+    void ctx.lost.then(() => { conn.lost = true; });
+    return conn;
+  };
+  let conn: Awaited<ReturnType<typeof connect>>;
+  try {
+    conn = await connect();
   } catch (e) {
-    return {
-      info, backend: 'CPU reference', gpuProblem: (e as Error).message,
-      async predict(tokens) {
-        const t0 = performance.now();
-        const r = cpuForward(model, tokens);
-        return { probs: lastRow(r.logits, tokens.length), ms: performance.now() - t0 };
-      },
-    };
+    return { info, ...cpu, gpuProblem: (e as Error).message };
   }
+  const engine: Engine = {
+    info, backend: `WebGPU (${conn.adapterName})`,
+    async predict(tokens) {
+      if (conn.lost) {
+        try {
+          conn = await connect();
+        } catch (e) {
+          Object.assign(engine, cpu, { gpuProblem: `the GPU device was lost and could not be re-created (${(e as Error).message})` });
+          return cpu.predict(tokens);
+        }
+      }
+      const t0 = performance.now();
+      const r = await conn.gpu.forward([tokens]);
+      return { probs: lastRow(r.logits[0], tokens.length), ms: performance.now() - t0 };
+    },
+  };
+  return engine;
 }
