@@ -63,14 +63,18 @@ export class Kernels {
     return p;
   }
 
-  /** A 16-byte uniform of four 32-bit words; `floats` marks which words are f32 rather than u32. */
+  /** A uniform of 32-bit words (padded to 16 bytes); `floats` marks which words are f32 rather than u32. */
   uniform(words: number[], floats: number[] = []): GPUBuffer {
-    const data = new ArrayBuffer(16);
+    const buffer = this.device.createBuffer({ size: Math.ceil(words.length / 4) * 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.writeUniform(buffer, words, floats);
+    return buffer;
+  }
+
+  writeUniform(buffer: GPUBuffer, words: number[], floats: number[] = []): void {
+    const data = new ArrayBuffer(Math.ceil(words.length / 4) * 16);
     const u = new Uint32Array(data), f = new Float32Array(data);
     words.forEach((w, i) => { if (floats.includes(i)) f[i] = w; else u[i] = w; });
-    const buffer = this.device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.device.queue.writeBuffer(buffer, 0, u);
-    return buffer;
   }
 
   step(label: string, pipeline: GPUComputePipeline, uniform: GPUBuffer, buffers: GPUBuffer[], workgroups: [number, number, number]): Step {
@@ -80,10 +84,33 @@ export class Kernels {
 
   /** C[M, N] = act(A[M, K] @ B[K, N] + bias[N]) */
   matmul(A: GPUBuffer, B: GPUBuffer, bias: GPUBuffer, C: GPUBuffer, M: number, K: number, N: number, act = 0): Step {
+    return this.matmulEx(A, B, C, M, K, N, { bias, act });
+  }
+
+  /**
+   * The general form: C[M, N] (+)= act(op(A) @ op(B) + bias) where op(A) is A [M, K] or, with
+   * transA, A stored [K, M] read transposed; likewise transB reads B stored [N, K].
+   */
+  matmulEx(A: GPUBuffer, B: GPUBuffer, C: GPUBuffer, M: number, K: number, N: number,
+    o: { bias?: GPUBuffer; act?: number; transA?: boolean; transB?: boolean; accumulate?: boolean } = {}): Step {
     const [wx, wy] = this.matmulWorkgroup;
-    const pipeline = this.pipeline('matmul', 'main', { ACT: act, WG_X: wx, WG_Y: wy });
+    const constants: Record<string, number> = { ACT: o.act ?? 0, WG_X: wx, WG_Y: wy };
+    // Only set what differs from the shader's defaults, so the inference pipelines stay as they were.
+    if (o.transA) constants.TRANS_A = 1;
+    if (o.transB) constants.TRANS_B = 1;
+    if (!o.bias) constants.HAS_BIAS = 0;
+    if (o.accumulate) constants.ACCUMULATE = 1;
+    const pipeline = this.pipeline('matmul', 'main', constants);
+    const bias = o.bias ?? this.dummy();
     return this.step('matmul', pipeline, this.uniform([M, N, K, 0]), [A, B, bias, C],
       [Math.ceil(N / (4 * wx)), Math.ceil(M / (4 * wy)), 1]);
+  }
+
+  private dummyBuffer?: GPUBuffer;
+  /** A small buffer for bindings a pipeline variant never reads. */
+  dummy(): GPUBuffer {
+    this.dummyBuffer ??= this.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
+    return this.dummyBuffer;
   }
 
   layerNorm(X: GPUBuffer, w: GPUBuffer, b: GPUBuffer, Y: GPUBuffer, rows: number, d: number, eps: number): Step {

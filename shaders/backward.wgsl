@@ -1,0 +1,342 @@
+// Backward kernels for training (the matmul gradients use matmul.wgsl with TRANS_A / TRANS_B).
+// Every entry point reads a 16-byte uniform p {a, b, c, d} whose meaning is given per kernel.
+// 1-D kernels index (wid.x + wid.y * nwg.x) * 64 + lid (workgroups of 64, split over x, y);
+// row kernels use one workgroup of 64 per row, row = wid.x + wid.y * nwg.x.
+//
+// gelu_backward   p {n}: DPRE = DOUT * gelu'(PRE); MODE 1 = exact, 2 = tanh. Bindings 1 PRE, 2 DOUT, 3 DPRE.
+// colsum          p {rows, cols}: OUT[j] (+)= sum_i X[i, j] (bias gradients). Bindings 1 X, 2 OUT. One invocation per column.
+// layernorm_dx    p {rows, d, eps}: DX (+)= LayerNorm backward; writes the row's mean and 1/sigma to STATS.
+//                 Bindings 1 X, 2 W, 3 DY, 4 DX, 5 STATS [rows, 2]. One workgroup per row.
+// layernorm_dwdb  p {rows, d}: DW[i] += sum_r DY*xhat, DB[i] += sum_r DY. Bindings 1 X, 2 DY, 3 STATS, 4 DW, 5 DB.
+// attention_dq    p {B, T, H, dh}: per (sequence, query i, head): dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) / sqrt(dh)
+//                 stored in DS [B, T, H, T]; dQ_i = sum_j dS_ij k_j into DQKV's q part.
+//                 Bindings 1 QKV, 2 P, 3 DZ, 4 DS (write), 5 DQKV.
+// attention_dkv   p {B, T, H, dh}: per (sequence, key j, head): dK_j = sum_{i>=j} dS_ij q_i, dV_j = sum_{i>=j} P_ij dZ_i.
+//                 Bindings 1 QKV, 2 P, 3 DZ, 4 DS (read), 5 DQKV.
+// embed_backward  p {rows, T, d, V}: DWE[v] = sum of DRESID rows whose token is v; DWPOS[t] = sum over sequences.
+//                 Bindings 1 TOK (u32), 2 DRESID, 3 DWE, 4 DWPOS. One invocation per (table row, dim).
+// cross_entropy   p {rows, V, count}: per row with target != 0xffffffff: LOSS[r] = logsumexp - logit[target],
+//                 DLOGITS[r] = (softmax - onehot) / count; ignored rows get zeros. Bindings 1 LOGITS, 2 TARGET (u32), 3 DLOGITS, 4 LOSS.
+// adamw           (32-byte uniform q {n, lr, beta1, beta2, eps, wd, bc1, bc2}): decoupled weight decay then Adam, in place.
+//                 Bindings 1 PARAM, 2 GRAD, 3 M, 4 V.
+
+struct Params { a: u32, b: u32, c: u32, d: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+
+override MODE: u32 = 1u;
+override ACCUMULATE: bool = false;
+
+fn flat(wid: vec3u, nwg: vec3u, lid: u32) -> u32 {
+  return (wid.x + wid.y * nwg.x) * 64u + lid;
+}
+
+fn erf_approx(x: f32) -> f32 {
+  let ax = abs(x);
+  let t = 1.0 / (1.0 + 0.3275911 * ax);
+  let y = 1.0 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-ax * ax);
+  return select(y, -y, x < 0.0);
+}
+
+@group(0) @binding(1) var<storage, read> G_PRE: array<f32>;
+@group(0) @binding(2) var<storage, read> G_DOUT: array<f32>;
+@group(0) @binding(3) var<storage, read_write> G_DPRE: array<f32>;
+
+@compute @workgroup_size(64)
+fn gelu_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = flat(wid, nwg, lid);
+  if (i >= p.a) {
+    return;
+  }
+  let x = G_PRE[i];
+  var g: f32;
+  if (MODE == 1u) {
+    g = 0.5 * (1.0 + erf_approx(x * 0.7071067811865476)) + x * exp(-0.5 * x * x) * 0.3989422804014327;
+  } else {
+    let c = 0.7978845608028654;
+    let u = clamp(c * (x + 0.044715 * x * x * x), -15.0, 15.0);
+    let e = exp(2.0 * u);
+    let t = (e - 1.0) / (e + 1.0);
+    g = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * c * (1.0 + 0.134145 * x * x);
+  }
+  G_DPRE[i] = G_DOUT[i] * g;
+}
+
+@group(0) @binding(1) var<storage, read> CS_X: array<f32>;
+@group(0) @binding(2) var<storage, read_write> CS_OUT: array<f32>;
+
+@compute @workgroup_size(64)
+fn colsum(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let j = flat(wid, nwg, lid);
+  let cols = p.b;
+  if (j >= cols) {
+    return;
+  }
+  var s = 0.0;
+  for (var i = 0u; i < p.a; i++) {
+    s += CS_X[i * cols + j];
+  }
+  if (ACCUMULATE) {
+    CS_OUT[j] += s;
+  } else {
+    CS_OUT[j] = s;
+  }
+}
+
+@group(0) @binding(1) var<storage, read> LN_X: array<f32>;
+@group(0) @binding(2) var<storage, read> LN_W: array<f32>;
+@group(0) @binding(3) var<storage, read> LN_DY: array<f32>;
+@group(0) @binding(4) var<storage, read_write> LN_DX: array<f32>;
+@group(0) @binding(5) var<storage, read_write> LN_STATS: array<f32>;
+
+var<workgroup> red: array<f32, 64>;
+
+fn wg_sum(lid: u32, v: f32) -> f32 {
+  red[lid] = v;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s >>= 1u) {
+    if (lid < s) {
+      red[lid] += red[lid + s];
+    }
+    workgroupBarrier();
+  }
+  let total = red[0];
+  workgroupBarrier();
+  return total;
+}
+
+@compute @workgroup_size(64)
+fn layernorm_dx(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= p.a) {
+    return; // uniform per workgroup
+  }
+  let d = p.b;
+  let eps = bitcast<f32>(p.c);
+  let o = row * d;
+  var s = 0.0;
+  for (var i = lid; i < d; i += 64u) {
+    s += LN_X[o + i];
+  }
+  let mean = wg_sum(lid, s) / f32(d);
+  var v = 0.0;
+  for (var i = lid; i < d; i += 64u) {
+    let c = LN_X[o + i] - mean;
+    v += c * c;
+  }
+  let inv = inverseSqrt(wg_sum(lid, v) / f32(d) + eps);
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var i = lid; i < d; i += 64u) {
+    let g = LN_DY[o + i] * LN_W[i];
+    sg += g;
+    sgx += g * (LN_X[o + i] - mean) * inv;
+  }
+  let sum_g = wg_sum(lid, sg);
+  let sum_gx = wg_sum(lid, sgx);
+  for (var i = lid; i < d; i += 64u) {
+    let xhat = (LN_X[o + i] - mean) * inv;
+    let dx = inv * (LN_DY[o + i] * LN_W[i] - sum_g / f32(d) - xhat * sum_gx / f32(d));
+    if (ACCUMULATE) {
+      LN_DX[o + i] += dx;
+    } else {
+      LN_DX[o + i] = dx;
+    }
+  }
+  if (lid == 0u) {
+    LN_STATS[row * 2u] = mean;
+    LN_STATS[row * 2u + 1u] = inv;
+  }
+}
+
+@group(0) @binding(1) var<storage, read> LW_X: array<f32>;
+@group(0) @binding(2) var<storage, read> LW_DY: array<f32>;
+@group(0) @binding(3) var<storage, read> LW_STATS: array<f32>;
+@group(0) @binding(4) var<storage, read_write> LW_DW: array<f32>;
+@group(0) @binding(5) var<storage, read_write> LW_DB: array<f32>;
+
+@compute @workgroup_size(64)
+fn layernorm_dwdb(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = flat(wid, nwg, lid);
+  let d = p.b;
+  if (i >= d) {
+    return;
+  }
+  var dw = 0.0;
+  var db = 0.0;
+  for (var r = 0u; r < p.a; r++) {
+    let g = LW_DY[r * d + i];
+    dw += g * (LW_X[r * d + i] - LW_STATS[r * 2u]) * LW_STATS[r * 2u + 1u];
+    db += g;
+  }
+  LW_DW[i] += dw;
+  LW_DB[i] += db;
+}
+
+@group(0) @binding(1) var<storage, read> AT_QKV: array<f32>;
+@group(0) @binding(2) var<storage, read> AT_P: array<f32>;
+@group(0) @binding(3) var<storage, read> AT_DZ: array<f32>;
+@group(0) @binding(4) var<storage, read_write> AT_DS_W: array<f32>;
+@group(0) @binding(4) var<storage, read> AT_DS_R: array<f32>;
+@group(0) @binding(5) var<storage, read_write> AT_DQKV: array<f32>;
+
+@compute @workgroup_size(64)
+fn attention_dq(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let idx = flat(wid, nwg, lid);
+  let T = p.b;
+  let H = p.c;
+  let dh = p.d;
+  if (idx >= p.a * T * H) {
+    return;
+  }
+  let h = idx % H;
+  let row = idx / H; // b*T + i
+  let i = row % T;
+  let seq0 = row - i;
+  let hd = H * dh;
+  let stride = 3u * hd;
+  let pbase = (row * H + h) * T;
+  let scale = inverseSqrt(f32(dh));
+  var dot = 0.0;
+  for (var j = 0u; j <= i; j++) {
+    var s = 0.0;
+    for (var e = 0u; e < dh; e++) {
+      s += AT_DZ[row * hd + h * dh + e] * AT_QKV[(seq0 + j) * stride + 2u * hd + h * dh + e];
+    }
+    AT_DS_W[pbase + j] = s; // dP for now
+    dot += AT_P[pbase + j] * s;
+  }
+  for (var j = 0u; j <= i; j++) {
+    AT_DS_W[pbase + j] = AT_P[pbase + j] * (AT_DS_W[pbase + j] - dot) * scale;
+  }
+  for (var j = i + 1u; j < T; j++) {
+    AT_DS_W[pbase + j] = 0.0;
+  }
+  for (var e = 0u; e < dh; e++) {
+    var acc = 0.0;
+    for (var j = 0u; j <= i; j++) {
+      acc += AT_DS_W[pbase + j] * AT_QKV[(seq0 + j) * stride + hd + h * dh + e];
+    }
+    AT_DQKV[row * stride + h * dh + e] = acc;
+  }
+}
+
+@compute @workgroup_size(64)
+fn attention_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let idx = flat(wid, nwg, lid);
+  let T = p.b;
+  let H = p.c;
+  let dh = p.d;
+  if (idx >= p.a * T * H) {
+    return;
+  }
+  let h = idx % H;
+  let row = idx / H; // b*T + j
+  let j = row % T;
+  let seq0 = row - j;
+  let hd = H * dh;
+  let stride = 3u * hd;
+  for (var e = 0u; e < dh; e++) {
+    var dk = 0.0;
+    var dv = 0.0;
+    for (var i = j; i < T; i++) {
+      let pi = ((seq0 + i) * H + h) * T + j;
+      dk += AT_DS_R[pi] * AT_QKV[(seq0 + i) * stride + h * dh + e];
+      dv += AT_P[pi] * AT_DZ[(seq0 + i) * hd + h * dh + e];
+    }
+    AT_DQKV[row * stride + hd + h * dh + e] = dk;
+    AT_DQKV[row * stride + 2u * hd + h * dh + e] = dv;
+  }
+}
+
+@group(0) @binding(1) var<storage, read> EB_TOK: array<u32>;
+@group(0) @binding(2) var<storage, read> EB_DRESID: array<f32>;
+@group(0) @binding(3) var<storage, read_write> EB_DWE: array<f32>;
+@group(0) @binding(4) var<storage, read_write> EB_DWPOS: array<f32>;
+
+@compute @workgroup_size(64)
+fn embed_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let idx = flat(wid, nwg, lid);
+  let rows = p.a;
+  let T = p.b;
+  let d = p.c;
+  let V = p.d;
+  if (idx >= (V + T) * d) {
+    return;
+  }
+  let table_row = idx / d;
+  let i = idx % d;
+  var s = 0.0;
+  if (table_row < V) {
+    for (var r = 0u; r < rows; r++) {
+      if (EB_TOK[r] == table_row) {
+        s += EB_DRESID[r * d + i];
+      }
+    }
+    EB_DWE[table_row * d + i] = s;
+  } else {
+    let t = table_row - V;
+    for (var r = t; r < rows; r += T) {
+      s += EB_DRESID[r * d + i];
+    }
+    EB_DWPOS[t * d + i] = s;
+  }
+}
+
+@group(0) @binding(1) var<storage, read> CE_LOGITS: array<f32>;
+@group(0) @binding(2) var<storage, read> CE_TARGET: array<u32>;
+@group(0) @binding(3) var<storage, read_write> CE_DLOGITS: array<f32>;
+@group(0) @binding(4) var<storage, read_write> CE_LOSS: array<f32>;
+
+@compute @workgroup_size(64)
+fn cross_entropy(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let r = flat(wid, nwg, lid);
+  let V = p.b;
+  if (r >= p.a) {
+    return;
+  }
+  let o = r * V;
+  let tgt = CE_TARGET[r];
+  if (tgt == 0xffffffffu) {
+    for (var i = 0u; i < V; i++) {
+      CE_DLOGITS[o + i] = 0.0;
+    }
+    CE_LOSS[r] = 0.0;
+    return;
+  }
+  var mx = -3.0e38;
+  for (var i = 0u; i < V; i++) {
+    mx = max(mx, CE_LOGITS[o + i]);
+  }
+  var sum = 0.0;
+  for (var i = 0u; i < V; i++) {
+    sum += exp(CE_LOGITS[o + i] - mx);
+  }
+  let inv_count = 1.0 / f32(p.c);
+  for (var i = 0u; i < V; i++) {
+    CE_DLOGITS[o + i] = exp(CE_LOGITS[o + i] - mx) / sum * inv_count;
+  }
+  CE_DLOGITS[o + tgt] -= inv_count;
+  CE_LOSS[r] = log(sum) + mx - CE_LOGITS[o + tgt];
+}
+
+struct AdamParams { n: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, bc1: f32, bc2: f32 }
+@group(0) @binding(0) var<uniform> q: AdamParams;
+@group(0) @binding(1) var<storage, read_write> AD_PARAM: array<f32>;
+@group(0) @binding(2) var<storage, read> AD_GRAD: array<f32>;
+@group(0) @binding(3) var<storage, read_write> AD_M: array<f32>;
+@group(0) @binding(4) var<storage, read_write> AD_V: array<f32>;
+
+@compute @workgroup_size(64)
+fn adamw(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = flat(wid, nwg, lid);
+  if (i >= q.n) {
+    return;
+  }
+  let g = AD_GRAD[i];
+  let w = AD_PARAM[i] * (1.0 - q.lr * q.wd);
+  let m = q.beta1 * AD_M[i] + (1.0 - q.beta1) * g;
+  let v = q.beta2 * AD_V[i] + (1.0 - q.beta2) * g * g;
+  AD_M[i] = m;
+  AD_V[i] = v;
+  AD_PARAM[i] = w - q.lr * (m / q.bc1) / (sqrt(v / q.bc2) + q.eps);
+}
