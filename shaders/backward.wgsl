@@ -17,8 +17,12 @@
 //                 Bindings 1 TOK (u32), 2 DRESID, 3 DWE, 4 DWPOS. One invocation per (table row, dim).
 // cross_entropy   p {rows, V, count}: per row with target != 0xffffffff: LOSS[r] = logsumexp - logit[target],
 //                 DLOGITS[r] = (softmax - onehot) / count; ignored rows get zeros. Bindings 1 LOGITS, 2 TARGET (u32), 3 DLOGITS, 4 LOSS.
-// adamw           (32-byte uniform q {n, lr, beta1, beta2, eps, wd, bc1, bc2}): decoupled weight decay then Adam, in place.
-//                 Bindings 1 PARAM, 2 GRAD, 3 M, 4 V.
+// gelu_forward    p {n}: OUT = gelu(X) (MODE as above), for training where the pre-activation is kept. Bindings 1 X, 2 OUT.
+// sumsq           p {n, slot}: PARTIAL[slot] = sum X^2 (one workgroup). Bindings 1 X, 2 PARTIAL.
+// clip_scale      p {slots, max_norm bits}: SCALE[0] = min(1, max_norm / sqrt(sum PARTIAL)), SCALE[1] = the norm.
+//                 Bindings 1 PARTIAL, 2 SCALE. One workgroup.
+// adamw           (32-byte uniform q {n, lr, beta1, beta2, eps, wd, bc1, bc2}): gradient scaled by SCALE[0]
+//                 (gradient clipping), decoupled weight decay, then Adam, in place. Bindings 1 PARAM, 2 GRAD, 3 M, 4 V, 5 SCALE.
 
 struct Params { a: u32, b: u32, c: u32, d: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
@@ -325,6 +329,7 @@ struct AdamParams { n: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, wd: f32, 
 @group(0) @binding(2) var<storage, read> AD_GRAD: array<f32>;
 @group(0) @binding(3) var<storage, read_write> AD_M: array<f32>;
 @group(0) @binding(4) var<storage, read_write> AD_V: array<f32>;
+@group(0) @binding(5) var<storage, read> AD_SCALE: array<f32>;
 
 @compute @workgroup_size(64)
 fn adamw(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -332,11 +337,63 @@ fn adamw(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   if (i >= q.n) {
     return;
   }
-  let g = AD_GRAD[i];
+  let g = AD_GRAD[i] * AD_SCALE[0];
   let w = AD_PARAM[i] * (1.0 - q.lr * q.wd);
   let m = q.beta1 * AD_M[i] + (1.0 - q.beta1) * g;
   let v = q.beta2 * AD_V[i] + (1.0 - q.beta2) * g * g;
   AD_M[i] = m;
   AD_V[i] = v;
   AD_PARAM[i] = w - q.lr * (m / q.bc1) / (sqrt(v / q.bc2) + q.eps);
+}
+
+@group(0) @binding(1) var<storage, read> GF_X: array<f32>;
+@group(0) @binding(2) var<storage, read_write> GF_OUT: array<f32>;
+
+@compute @workgroup_size(64)
+fn gelu_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = flat(wid, nwg, lid);
+  if (i >= p.a) {
+    return;
+  }
+  let x = GF_X[i];
+  if (MODE == 1u) {
+    GF_OUT[i] = 0.5 * x * (1.0 + erf_approx(x * 0.7071067811865476));
+  } else {
+    let u = clamp(0.7978845608028654 * (x + 0.044715 * x * x * x), -15.0, 15.0);
+    let e = exp(2.0 * u);
+    GF_OUT[i] = 0.5 * x * (1.0 + (e - 1.0) / (e + 1.0));
+  }
+}
+
+@group(0) @binding(1) var<storage, read> SQ_X: array<f32>;
+@group(0) @binding(2) var<storage, read_write> SQ_PARTIAL: array<f32>;
+
+@compute @workgroup_size(64)
+fn sumsq(@builtin(local_invocation_index) lid: u32) {
+  var s = 0.0;
+  for (var i = lid; i < p.a; i += 64u) {
+    let x = SQ_X[i];
+    s += x * x;
+  }
+  let total = wg_sum(lid, s);
+  if (lid == 0u) {
+    SQ_PARTIAL[p.b] = total;
+  }
+}
+
+@group(0) @binding(1) var<storage, read> CL_PARTIAL: array<f32>;
+@group(0) @binding(2) var<storage, read_write> CL_SCALE: array<f32>;
+
+@compute @workgroup_size(64)
+fn clip_scale(@builtin(local_invocation_index) lid: u32) {
+  var s = 0.0;
+  for (var i = lid; i < p.a; i += 64u) {
+    s += CL_PARTIAL[i];
+  }
+  let norm = sqrt(wg_sum(lid, s));
+  if (lid == 0u) {
+    let max_norm = bitcast<f32>(p.b);
+    CL_SCALE[0] = select(1.0, max_norm / norm, norm > max_norm);
+    CL_SCALE[1] = norm;
+  }
 }

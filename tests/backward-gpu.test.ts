@@ -5,7 +5,7 @@ import { causalAttention } from '../src/model/cpu-ops';
 import { randomArray } from '../src/model/random';
 import { adamWStep, causalAttentionBackward, crossEntropy, embeddingBackward, geluBackward, layerNormBackward, matmulBackward } from '../src/train/cpu-backward';
 import * as bk from '../src/gpu/backward-kernels';
-import { dataBuffer, downloadFloats, emptyBuffer } from '../src/gpu/buffers';
+import { dataBuffer, downloadFloats, emptyBuffer, writeArray } from '../src/gpu/buffers';
 import { runSteps, type Kernels } from '../src/gpu/kernels';
 import type { GpuContext } from '../src/gpu/context';
 import { gpuKernels, maxRelError } from './helpers/gpu';
@@ -133,6 +133,26 @@ describe('cross_entropy', () => {
   });
 });
 
+describe('gelu_forward, gradient norm and clipping', () => {
+  it('gelu_forward matches the CPU reference', async () => {
+    const { geluInPlace } = await import('../src/model/cpu-ops');
+    const x = rand(777, 3), o = out(777);
+    await runSteps(ctx.device, [bk.geluForward(k, up(x), o, 777, false)]);
+    expect(maxRelError(await read(o, 777), geluInPlace(x.slice(), 'tanh'))).toBeLessThan(1e-5);
+  });
+  it('clip scale from the global norm of several buffers', async () => {
+    const a = rand(1000), b = rand(130);
+    const partial = out(2), scale = out(2);
+    const norm = Math.sqrt([...a, ...b].reduce((s, x) => s + x * x, 0));
+    await runSteps(ctx.device, [bk.sumSquares(k, up(a), partial, 1000, 0), bk.sumSquares(k, up(b), partial, 130, 1), bk.clipScale(k, partial, scale, 2, 1.0)]);
+    const [s, n] = await read(scale, 2);
+    expect(Math.abs(n - norm) / norm).toBeLessThan(1e-5);
+    expect(Math.abs(s - 1 / norm) * norm).toBeLessThan(1e-5);
+    await runSteps(ctx.device, [bk.clipScale(k, partial, scale, 2, 1e6)]);
+    expect((await read(scale, 1))[0]).toBe(1);
+  });
+});
+
 describe('adamw', () => {
   it('three steps match the CPU reference, with and without weight decay', async () => {
     const n = 1001;
@@ -141,10 +161,10 @@ describe('adamw', () => {
       const p0 = rand(n), grads = [rand(n), rand(n), rand(n)];
       const cpuP = p0.slice(), m = new Float32Array(n), v = new Float32Array(n);
       const P = up(p0), M = up(new Float32Array(n)), Vb = up(new Float32Array(n)), G = up(grads[0]);
-      const opt = bk.adamW(k, P, G, M, Vb, n, decay);
+      const opt = bk.adamW(k, P, G, M, Vb, up(Float32Array.of(1, 0)), n, decay);
       for (let t = 1; t <= 3; t++) {
         adamWStep(cpuP, grads[t - 1], m, v, t, c, decay);
-        ctx.device.queue.writeBuffer(G, 0, grads[t - 1]);
+        writeArray(ctx.device, G, grads[t - 1]);
         opt.setStep(t, c);
         await runSteps(ctx.device, [opt.step]);
       }

@@ -46,10 +46,27 @@ export function crossEntropy(k: Kernels, logits: GPUBuffer, targets: GPUBuffer, 
 
 export const IGNORE_TARGET = 0xffffffff;
 
-/** AdamW step; call `setStep` before each dispatch to update the learning rate and bias corrections. */
-export function adamW(k: Kernels, param: GPUBuffer, grad: GPUBuffer, m: GPUBuffer, v: GPUBuffer, n: number, decay: boolean) {
+export function geluForward(k: Kernels, x: GPUBuffer, out: GPUBuffer, n: number, exact: boolean): Step {
+  return k.step('gelu_forward', k.pipeline('backward', 'gelu_forward', { MODE: exact ? 1 : 2 }), k.uniform([n, 0, 0, 0]), [x, out], groups64(n));
+}
+
+/** partial[slot] = Σ x² over n values (one workgroup). */
+export function sumSquares(k: Kernels, x: GPUBuffer, partial: GPUBuffer, n: number, slot: number): Step {
+  return k.step('sumsq', k.pipeline('backward', 'sumsq'), k.uniform([n, slot, 0, 0]), [x, partial], [1, 1, 1]);
+}
+
+/** scale[0] = min(1, maxNorm / ‖g‖) from the per-buffer partial sums of squares; scale[1] = ‖g‖. */
+export function clipScale(k: Kernels, partial: GPUBuffer, scale: GPUBuffer, slots: number, maxNorm: number): Step {
+  return k.step('clip_scale', k.pipeline('backward', 'clip_scale'), k.uniform([slots, f32bits(maxNorm), 0, 0]), [partial, scale], [1, 1, 1]);
+}
+
+/**
+ * AdamW step on gradients scaled by scale[0] (gradient clipping); call `setStep` before each
+ * dispatch to update the learning rate and bias corrections.
+ */
+export function adamW(k: Kernels, param: GPUBuffer, grad: GPUBuffer, m: GPUBuffer, v: GPUBuffer, scale: GPUBuffer, n: number, decay: boolean) {
   const u = k.uniform(new Array(8).fill(0));
-  const step = k.step('adamw', k.pipeline('backward', 'adamw'), u, [param, grad, m, v], groups64(n));
+  const step = k.step('adamw', k.pipeline('backward', 'adamw'), u, [param, grad, m, v, scale], groups64(n));
   const setStep = (t: number, c: AdamWConfig) =>
     k.writeUniform(u, [n, c.lr, c.beta1, c.beta2, c.eps, decay ? c.weightDecay : 0, 1 - c.beta1 ** t, 1 - c.beta2 ** t], [1, 2, 3, 4, 5, 6, 7]);
   return { step, setStep };

@@ -36,3 +36,8 @@ export async function downloadFloats(device: GPUDevice, src: GPUBuffer, count: n
   rb.destroy();
   return out;
 }
+
+/** queue.writeBuffer for any typed array (TypeScript's DOM types reject views of ArrayBufferLike). */
+export function writeArray(device: GPUDevice, buffer: GPUBuffer, data: Float32Array | Uint32Array, offsetBytes = 0): void {
+  device.queue.writeBuffer(buffer, offsetBytes, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+}

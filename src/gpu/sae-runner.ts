@@ -1,7 +1,7 @@
 // Runs an SAE in WGSL: encode (optional b_dec subtraction, matmul, activation), decode (matmul) and
 // the per-position squared reconstruction error. Weights are uploaded once, plans cached per N.
 import { SaeFormatError, type Sae } from '../sae/types';
-import { dataBuffer, emptyBuffer, readbackBuffer, readFloats } from './buffers';
+import { dataBuffer, emptyBuffer, readbackBuffer, readFloats, writeArray } from './buffers';
 import { encodePlan, SAE_MODE, type Kernels, type Step } from './kernels';
 
 interface SaePlan {
@@ -64,7 +64,7 @@ export class GpuSae {
     const s = this.sae;
     if (x.length !== N * s.dIn) throw new SaeFormatError(`SAE input has ${x.length} values; ${N} positions of d_in ${s.dIn} need ${N * s.dIn}`);
     const p = this.plan(N), dev = this.kernels.device;
-    dev.queue.writeBuffer(p.x, 0, x.buffer as ArrayBuffer, x.byteOffset, x.byteLength);
+    writeArray(dev, p.x, x);
     const enc = dev.createCommandEncoder({ label: 'sae' });
     encodePlan(enc, p.steps);
     enc.copyBufferToBuffer(p.acts, 0, p.rb.acts, 0, N * s.dSae * 4);
