@@ -39,9 +39,12 @@ export function embedBackward(k: Kernels, tokens: GPUBuffer, dResid: GPUBuffer, 
   return k.step('embed_backward', k.pipeline('backward', 'embed_backward'), k.uniform([rows, T, d, V]), [tokens, dResid, dWE, dWpos], groups64((V + T) * d));
 }
 
-/** Targets are u32 with 0xffffffff = ignored; `count` = number of non-ignored rows (the mean's divisor). */
-export function crossEntropy(k: Kernels, logits: GPUBuffer, targets: GPUBuffer, dLogits: GPUBuffer, loss: GPUBuffer, rows: number, V: number, count: number): Step {
-  return k.step('cross_entropy', k.pipeline('backward', 'cross_entropy'), k.uniform([rows, V, count, 0]), [logits, targets, dLogits, loss], groups64(rows));
+/**
+ * Targets are u32 with 0xffffffff = ignored; `count` = number of non-ignored rows (the mean's
+ * divisor). Pass `uniform` to own the {rows, V, count} uniform and rewrite the count per batch.
+ */
+export function crossEntropy(k: Kernels, logits: GPUBuffer, targets: GPUBuffer, dLogits: GPUBuffer, loss: GPUBuffer, rows: number, V: number, count: number, uniform?: GPUBuffer): Step {
+  return k.step('cross_entropy', k.pipeline('backward', 'cross_entropy'), uniform ?? k.uniform([rows, V, count, 0]), [logits, targets, dLogits, loss], groups64(rows));
 }
 
 export const IGNORE_TARGET = 0xffffffff;
