@@ -10,11 +10,14 @@ import { SaeFormatError } from '../sae/types';
 import { SafetensorsError } from '../tensor/safetensors';
 import { UsageError } from './args';
 import { FORWARD_USAGE, runForward } from './forward';
+import { runTrainModel, TRAIN_MODEL_USAGE } from './train-model';
+import { RunConfigError } from '../train/run-config';
 
-const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError];
+const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError];
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<string> }> = {
   forward: { usage: FORWARD_USAGE, run: runForward },
+  'train-model': { usage: TRAIN_MODEL_USAGE, run: runTrainModel },
 };
 
 function usage(): string {

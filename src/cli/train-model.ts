@@ -1,0 +1,103 @@
+// `train-model`: trains a model on seeded random Othello games with the WGSL training path.
+// Prints a progress line (step, loss, tokens/s, ETA), checkpoints every few minutes and on
+// SIGINT/SIGTERM, and `--resume` continues exactly (the batch of step s depends only on the seeds).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toHookedTransformerConfig } from '../model/config';
+import { toTransformerLensDict } from '../model/adapters';
+import { randomModel } from '../model/random';
+import { writeSafetensors } from '../tensor/safetensors';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { trainingBatch } from '../train/data';
+import { GpuModelTrainer } from '../train/model-trainer';
+import { parseRunConfig, type RunConfig } from '../train/run-config';
+import { learningRate } from '../train/schedule';
+import { parseFlags, required, UsageError } from './args';
+import { readJson } from './files';
+import { withNodeGpu } from './gpu-context';
+
+export const TRAIN_MODEL_USAGE = 'train-model --config <run config.json> --out <run folder> [--resume] [--max-minutes N] [--stop-after STEPS]';
+
+const fmtTime = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`);
+
+export async function runTrainModel(argv: string[]): Promise<string> {
+  const resume = argv.includes('--resume');
+  const flags = parseFlags(argv.filter((a) => a !== '--resume'), ['config', 'out', 'max-minutes', 'stop-after']);
+  const configJson = readJson(required(flags, 'config'), 'training config');
+  const config = parseRunConfig(configJson);
+  const out = required(flags, 'out');
+  const maxMinutes = flags.has('max-minutes') ? Number(flags.get('max-minutes')) : Infinity;
+  if (!(maxMinutes > 0)) throw new UsageError('--max-minutes must be a positive number');
+  const stopAfter = flags.has('stop-after') ? Number(flags.get('stop-after')) : Infinity;
+  if (!(stopAfter > 0)) throw new UsageError('--stop-after must be a positive number of steps');
+  const ckPath = join(out, 'checkpoint.safetensors');
+  let ck: Checkpoint | undefined;
+  if (existsSync(ckPath)) {
+    if (!resume) throw new UsageError(`a run already exists in ${out}; pass --resume to continue it`);
+    ck = loadCheckpoint(ckPath);
+    if (JSON.stringify(ck!.config) !== JSON.stringify(configJson)) throw new UsageError(`--config differs from the config the run in ${out} was started with`);
+  } else if (resume) {
+    throw new UsageError(`nothing to resume: ${ckPath} does not exist`);
+  }
+  mkdirSync(out, { recursive: true });
+  return withNodeGpu((kernels, adapter) => train(kernels, adapter, config, configJson, out, ck, { maxMinutes, stopAfter }));
+}
+
+async function train(kernels: import('../gpu/kernels').Kernels, adapter: string, config: RunConfig, configJson: unknown, out: string, ck: Checkpoint | undefined, limits: { maxMinutes: number; stopAfter: number }): Promise<string> {
+  const model = randomModel(config.model, config.initSeed);
+  const trainer = new GpuModelTrainer(kernels, model, {
+    batch: config.batch, clipNorm: config.clipNorm,
+    adam: { beta1: config.beta1, beta2: config.beta2, eps: 1e-8, weightDecay: config.weightDecay },
+  });
+  if (ck) trainer.restoreState(ck.state);
+  const history = ck?.history ?? [];
+  let step = ck?.step ?? 0;
+  const lastStep = Math.min(config.steps, step + limits.stopAfter);
+  const tokensPerStep = config.batch * trainer.T;
+  console.log(`${ck ? `resuming at step ${step}` : 'starting'}: ${config.steps} steps of ${config.batch} games on ${adapter}`);
+
+  const save = async () => {
+    saveCheckpoint(join(out, 'checkpoint.safetensors'), { step, config: configJson, history, state: await trainer.state() });
+    const weights = await trainer.weights();
+    writeFileSync(join(out, 'model.safetensors'), writeSafetensors(toTransformerLensDict({ config: config.model, weights }), { metadata: { step: String(step) } }));
+    writeFileSync(join(out, 'config.json'), JSON.stringify(toHookedTransformerConfig(config.model), null, 2));
+    writeFileSync(join(out, 'history.json'), JSON.stringify(history));
+  };
+  let stopRequested = false;
+  const stop = () => { stopRequested = true; };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  const start = performance.now();
+  let lastSave = performance.now(), windowLoss = 0, windowSteps = 0, windowStart = performance.now(), rate = 0;
+  try {
+    while (step < lastStep && !stopRequested && (performance.now() - start) / 60000 < limits.maxMinutes) {
+      const next = step + 1;
+      const lr = learningRate({ peak: config.lr, warmupSteps: config.warmupSteps, totalSteps: config.steps, minRatio: config.minLrRatio }, step);
+      const r = await trainer.step(trainingBatch(config.dataSeed, next, config.batch, trainer.T), next, lr);
+      if (!Number.isFinite(r.loss)) throw new Error(`loss became ${r.loss} at step ${next}; stopping without overwriting the last checkpoint`);
+      step = next;
+      windowLoss += r.loss;
+      windowSteps++;
+      if (windowSteps === 10 || step === config.steps) {
+        const secs = (performance.now() - windowStart) / 1000;
+        rate = (windowSteps * tokensPerStep) / secs;
+        history.push({ step, loss: windowLoss / windowSteps });
+        const eta = ((config.steps - step) * tokensPerStep) / rate;
+        console.log(`step ${step}/${config.steps}  loss ${(windowLoss / windowSteps).toFixed(4)}  grad-norm ${r.gradNorm.toFixed(3)}  lr ${lr.toExponential(2)}  ${rate.toFixed(0)} tokens/s  ETA ${fmtTime(eta)}`);
+        windowLoss = 0; windowSteps = 0; windowStart = performance.now();
+      }
+      if ((performance.now() - lastSave) / 60000 >= config.checkpointMinutes) {
+        await save();
+        lastSave = performance.now();
+        console.log(`checkpoint at step ${step}`);
+      }
+    }
+    await save();
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    trainer.destroy();
+  }
+  return `${step >= config.steps ? 'finished' : 'stopped'} at step ${step}; checkpoint, model.safetensors and config.json in ${out}`;
+}

@@ -1,0 +1,60 @@
+// Training-run configuration (a JSON file), validated in full before any work starts.
+import { parseModelConfig, type ModelConfig } from '../model/config';
+
+export interface RunConfig {
+  model: ModelConfig;
+  initSeed: number;
+  dataSeed: number;
+  batch: number;
+  steps: number;
+  lr: number;
+  warmupSteps: number;
+  minLrRatio: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  clipNorm: number;
+  checkpointMinutes: number;
+}
+
+export class RunConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunConfigError';
+  }
+}
+
+export function parseRunConfig(json: unknown): RunConfig {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new RunConfigError('training config is not a JSON object');
+  const j = json as Record<string, unknown>;
+  const num = (key: string, ok: (v: number) => boolean, what: string, fallback?: number): number => {
+    const v = j[key] ?? fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new RunConfigError(`training config: "${key}" must be ${what} (got ${JSON.stringify(j[key])})`);
+    return v;
+  };
+  const int = (v: number) => Number.isSafeInteger(v);
+  let model: ModelConfig;
+  try {
+    model = parseModelConfig(j.model);
+  } catch (e) {
+    throw new RunConfigError(`training config "model": ${(e as Error).message}`);
+  }
+  if (model.normalization !== 'LN') throw new RunConfigError('training config: the model must use normalization_type "LN"');
+  const c: RunConfig = {
+    model,
+    initSeed: num('init_seed', (v) => int(v) && v >= 0, 'a non-negative integer', 0),
+    dataSeed: num('data_seed', (v) => int(v) && v >= 0, 'a non-negative integer', 1),
+    batch: num('batch', (v) => int(v) && v >= 1 && v <= 1024, 'an integer in 1..1024'),
+    steps: num('steps', (v) => int(v) && v >= 1, 'a positive integer'),
+    lr: num('lr', (v) => v > 0 && v < 1, 'in (0, 1)'),
+    warmupSteps: num('warmup_steps', (v) => int(v) && v >= 0, 'a non-negative integer', 0),
+    minLrRatio: num('min_lr_ratio', (v) => v >= 0 && v <= 1, 'in [0, 1]', 0.1),
+    weightDecay: num('weight_decay', (v) => v >= 0 && v < 1, 'in [0, 1)', 0),
+    beta1: num('beta1', (v) => v >= 0 && v < 1, 'in [0, 1)', 0.9),
+    beta2: num('beta2', (v) => v >= 0 && v < 1, 'in [0, 1)', 0.999),
+    clipNorm: num('clip_norm', (v) => v > 0, 'positive', 1),
+    checkpointMinutes: num('checkpoint_minutes', (v) => v > 0 && v <= 10, 'in (0, 10]', 5),
+  };
+  if (c.warmupSteps >= c.steps) throw new RunConfigError('training config: warmup_steps must be below steps');
+  return c;
+}
