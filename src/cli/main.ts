@@ -11,6 +11,7 @@ import { SafetensorsError } from '../tensor/safetensors';
 import { UsageError } from './args';
 import { FORWARD_USAGE, runForward } from './forward';
 import { runTrainModel, TRAIN_MODEL_USAGE } from './train-model';
+import { EVAL_USAGE, runEval } from './eval';
 import { RunConfigError } from '../train/run-config';
 
 const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError];
@@ -18,6 +19,7 @@ const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, We
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<string> }> = {
   forward: { usage: FORWARD_USAGE, run: runForward },
   'train-model': { usage: TRAIN_MODEL_USAGE, run: runTrainModel },
+  eval: { usage: EVAL_USAGE, run: runEval },
 };
 
 function usage(): string {
