@@ -47,6 +47,14 @@ describe('train-model', () => {
     expect(m.games).toBe(20);
     expect(m.legalTop1).toBeGreaterThanOrEqual(0);
     expect(m.legalMass).toBeLessThanOrEqual(1);
+
+    const pr = await cli('train-probe', '--model', join(dir, 'a', 'model.safetensors'), '--config', join(dir, 'a', 'config.json'), '--probe', 'legal-moves',
+      '--train-games', '20', '--test-games', '5', '--epochs', '1', '--out', join(dir, 'probes'));
+    expect(pr.code).toBe(0);
+    expect(pr.stdout).toMatch(/legal-moves: best layer 0 with \d+\.\d+% per-square test accuracy/);
+    const res = JSON.parse(readFileSync(join(dir, 'probes', 'legal-moves-results.json'), 'utf8'));
+    expect(res.layers.length).toBe(1);
+    expect(res.test_positions).toBeGreaterThan(200);
   });
 
   const bad: Array<[string, unknown, RegExp]> = [

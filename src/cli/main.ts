@@ -12,6 +12,7 @@ import { UsageError } from './args';
 import { FORWARD_USAGE, runForward } from './forward';
 import { runTrainModel, TRAIN_MODEL_USAGE } from './train-model';
 import { EVAL_USAGE, runEval } from './eval';
+import { runTrainProbe, TRAIN_PROBE_USAGE } from './train-probe';
 import { RunConfigError } from '../train/run-config';
 
 const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError];
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   forward: { usage: FORWARD_USAGE, run: runForward },
   'train-model': { usage: TRAIN_MODEL_USAGE, run: runTrainModel },
   eval: { usage: EVAL_USAGE, run: runEval },
+  'train-probe': { usage: TRAIN_PROBE_USAGE, run: runTrainProbe },
 };
 
 function usage(): string {

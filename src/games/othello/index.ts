@@ -2,3 +2,4 @@ export * from './board';
 export * from './notation';
 export * from './tokenizer';
 export * from './generator';
+export * from './bsp';

@@ -1,0 +1,84 @@
+// `train-probe`: linear probes on hook_resid_post of every layer, trained on the GPU, with
+// per-layer held-out accuracy. Probe kinds: mine-theirs-empty (3 classes per square) and
+// legal-moves (2 classes per square).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { legalMoveBoard, mineTheirsEmpty } from '../games/othello/bsp';
+import { replay } from '../games/othello/notation';
+import { encodeSquares } from '../games/othello/tokenizer';
+import { GpuModel } from '../gpu/model-runner';
+import { loadModel } from '../model/adapters';
+import type { Model } from '../model/weights';
+import { readSafetensors, writeSafetensors } from '../tensor/safetensors';
+import { evalGames } from '../train/data';
+import { accuracy, probePredict, trainProbe } from '../train/probe-trainer';
+import type { Kernels } from '../gpu/kernels';
+import { parseFlags, required, UsageError } from './args';
+import { readBytes, readJson } from './files';
+import { withNodeGpu } from './gpu-context';
+
+export const TRAIN_PROBE_USAGE = 'train-probe --model <weights.safetensors> --config <config.json> --probe mine-theirs-empty|legal-moves ' +
+  '[--train-games 2000] [--test-games 500] [--seed 777] [--epochs 4] --out <folder>';
+
+const PROBES = {
+  'mine-theirs-empty': { classes: 3, labels: mineTheirsEmpty },
+  'legal-moves': { classes: 2, labels: (s: Parameters<typeof legalMoveBoard>[0]) => legalMoveBoard(s) },
+} as const;
+
+interface Dataset { X: Float32Array[]; Y: Uint8Array; N: number }
+
+/** Residual stream after every layer, and labels, at every position of the games. */
+async function collect(k: Kernels, model: Model, games: number[][], probe: keyof typeof PROBES): Promise<Dataset> {
+  const { nCtx, nLayers, dModel: d } = model.config;
+  const hooks = Array.from({ length: nLayers }, (_, l) => `blocks.${l}.hook_resid_post`);
+  const N = games.reduce((s, g) => s + Math.min(g.length, nCtx), 0);
+  const X = hooks.map(() => new Float32Array(N * d)), Y = new Uint8Array(N * 64);
+  const gpu = new GpuModel(k, model);
+  let row = 0;
+  for (let start = 0; start < games.length; start += 32) {
+    const chunk = games.slice(start, start + 32);
+    const r = await gpu.forward(chunk.map((g) => encodeSquares(g.slice(0, nCtx))), hooks);
+    chunk.forEach((g, b) => {
+      const T = Math.min(g.length, nCtx), states = replay(g.slice(0, T));
+      hooks.forEach((h, l) => X[l].set(r.hooks.get(h)![b], row * d));
+      for (let i = 0; i < T; i++) Y.set(PROBES[probe].labels(states[i + 1], i), (row + i) * 64);
+      row += T;
+    });
+  }
+  gpu.destroy();
+  return { X, Y, N };
+}
+
+export async function runTrainProbe(argv: string[]): Promise<string> {
+  const flags = parseFlags(argv, ['model', 'config', 'probe', 'train-games', 'test-games', 'seed', 'epochs', 'out']);
+  const probe = required(flags, 'probe');
+  if (!(probe in PROBES)) throw new UsageError(`--probe must be one of ${Object.keys(PROBES).join(', ')}`);
+  const int = (name: string, fallback: number) => {
+    const v = Number(flags.get(name) ?? fallback);
+    if (!Number.isSafeInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer`);
+    return v;
+  };
+  const trainGames = int('train-games', 2000), testGames = int('test-games', 500), seed = int('seed', 777), epochs = int('epochs', 4);
+  const out = required(flags, 'out');
+  const model = loadModel(readSafetensors(readBytes(required(flags, 'model'), 'model'), 'model').tensors, readJson(required(flags, 'config'), 'config'));
+  const kind = probe as keyof typeof PROBES, C = PROBES[kind].classes, d = model.config.dModel;
+  mkdirSync(out, { recursive: true });
+  return withNodeGpu(async (k) => {
+    const train = await collect(k, model, evalGames(seed, trainGames), kind);
+    const test = await collect(k, model, evalGames(seed + 1, testGames), kind);
+    const results: Array<{ layer: number; hook: string; test_accuracy: number; train_accuracy: number }> = [];
+    for (let l = 0; l < model.config.nLayers; l++) {
+      const p = await trainProbe(k, train.X[l], train.Y, d, C, { epochs, batch: 1024, lr: 3e-3, weightDecay: 0.01, seed: seed + l });
+      const hook = `blocks.${l}.hook_resid_post`;
+      const res = { layer: l, hook, test_accuracy: accuracy(probePredict(p, test.X[l], test.N), test.Y), train_accuracy: accuracy(probePredict(p, train.X[l].subarray(0, 20000 * d), Math.min(20000, train.N)), train.Y.subarray(0, Math.min(20000, train.N) * 64)) };
+      results.push(res);
+      console.log(`layer ${l}: test accuracy ${(100 * res.test_accuracy).toFixed(2)}% (train ${(100 * res.train_accuracy).toFixed(2)}%)`);
+      writeFileSync(join(out, `${kind}-L${l}.safetensors`), writeSafetensors([['W', { shape: [d, 8, 8, C], data: p.W }], ['b', { shape: [8, 8, C], data: p.b }]],
+        { metadata: { probe: kind, hook, classes: kind === 'legal-moves' ? 'not-legal,legal' : 'theirs,empty,mine', test_accuracy: String(res.test_accuracy) } }));
+    }
+    const best = results.reduce((a, b) => (b.test_accuracy > a.test_accuracy ? b : a));
+    writeFileSync(join(out, `${kind}-results.json`), JSON.stringify({ probe: kind, train_games: trainGames, test_games: testGames, seed, epochs,
+      train_positions: train.N, test_positions: test.N, layers: results, best_layer: best.layer }, null, 2));
+    return `${kind}: best layer ${best.layer} with ${(100 * best.test_accuracy).toFixed(2)}% per-square test accuracy; probes in ${out}`;
+  });
+}
