@@ -2,7 +2,7 @@
 // backward, global-norm gradient clipping and AdamW, all recorded into one command buffer per step.
 // The same code path runs in the browser. Shapes: rows = B*T, d = dModel, hd = nHeads*dHead.
 import * as bk from '../gpu/backward-kernels';
-import { dataBuffer, emptyBuffer, readbackBuffer, readFloats, writeArray } from '../gpu/buffers';
+import { dataBuffer, downloadFloats, emptyBuffer, readbackBuffer, readFloats, writeArray } from '../gpu/buffers';
 import { encodePlan, type Kernels, type Step } from '../gpu/kernels';
 import type { Model, ModelWeights } from '../model/weights';
 import type { AdamWConfig } from './cpu-backward';
@@ -228,14 +228,8 @@ export class GpuModelTrainer {
     }
   }
 
-  private async read(b: GPUBuffer, n: number): Promise<Float32Array> {
-    const rb = readbackBuffer(this.k.device, n * 4);
-    const enc = this.k.device.createCommandEncoder();
-    enc.copyBufferToBuffer(b, 0, rb, 0, n * 4);
-    this.k.device.queue.submit([enc.finish()]);
-    const out = await readFloats(rb, n);
-    rb.destroy();
-    return out;
+  private read(b: GPUBuffer, n: number): Promise<Float32Array> {
+    return downloadFloats(this.k.device, b, n);
   }
 
   private async download(which: (p: Param) => GPUBuffer): Promise<ModelWeights> {

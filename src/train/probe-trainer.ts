@@ -2,7 +2,7 @@
 // 0..C-1, logits = X W + b with W [d, 64*C], read as [N*64, C] rows, trained with softmax
 // cross-entropy and AdamW on mini-batches (the model kernels: matmul, cross_entropy, colsum, adamw).
 import * as bk from '../gpu/backward-kernels';
-import { dataBuffer, emptyBuffer, readbackBuffer, readFloats, writeArray } from '../gpu/buffers';
+import { dataBuffer, downloadFloats, emptyBuffer, writeArray } from '../gpu/buffers';
 import { encodePlan, type Kernels, type Step } from '../gpu/kernels';
 import { mulberry32 } from '../games/othello/generator';
 import { randomArray } from '../model/random';
@@ -68,15 +68,7 @@ export async function trainProbe(k: Kernels, X: Float32Array, Y: Uint8Array, d: 
     }
   }
   await dev.queue.onSubmittedWorkDone();
-  const read = async (b: GPUBuffer, n: number) => {
-    const rb = readbackBuffer(dev, n * 4);
-    const enc = dev.createCommandEncoder();
-    enc.copyBufferToBuffer(b, 0, rb, 0, n * 4);
-    dev.queue.submit([enc.finish()]);
-    const out = await readFloats(rb, n);
-    rb.destroy();
-    return out;
-  };
+  const read = (b: GPUBuffer, n: number) => downloadFloats(dev, b, n);
   const result = { d, classes, W: await read(W, d * S), b: await read(bias, S) };
   for (const b of own) b.destroy();
   return result;
