@@ -56,3 +56,22 @@ describe('learning-rate schedule', () => {
     expect(learningRate(s, 110)).toBeCloseTo(1e-4);
   });
 });
+
+describe('p-annealing schedule', () => {
+  it('follows spec 4.3: arm at the first update, then rescale the coefficient at each switch', async () => {
+    const { PAnnealSchedule } = await import('../src/train/p-anneal');
+    const s = new PAnnealSchedule(0.1, 36621);
+    s.advance(9999);
+    expect([s.p, s.pNext]).toEqual([1, 1]);
+    s.observe(2, 4);
+    s.advance(10000); // first update: p stays 1, p_next armed
+    expect(s.p).toBe(1);
+    expect(s.pNext).toBeCloseTo(1 - 0.8 / 9, 6);
+    expect(s.coef).toBe(0.1);
+    s.advance(12957); // second: coef *= mean(S_p) / mean(S_pNext), p switches
+    expect(s.p).toBeCloseTo(1 - 0.8 / 9, 6);
+    expect(s.coef).toBeCloseTo(0.05, 6);
+    for (let t = 12958; t < 36621; t++) s.advance(t);
+    expect(s.p).toBeCloseTo(0.289, 3); // the 10th update falls on step 36621, never reached
+  });
+});

@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../src/games/othello/generator';
 import { randomArray } from '../src/model/random';
 import { cpuSae } from '../src/sae/cpu';
-import { loadSaeFiles, parseDictionaryLearning } from '../src/sae/formats';
+import { loadSaeFiles, parseDictionaryLearning, toDictionaryLearningDict } from '../src/sae/formats';
 import { readSafetensors, writeSafetensors } from '../src/tensor/safetensors';
-import { transposeData, type Tensor } from '../src/tensor/tensor';
 import type { Sae, SaeKind } from '../src/sae/types';
 import { maxRelError } from './helpers/gpu';
 import { randomSae } from './helpers/sae';
@@ -62,38 +61,13 @@ describe('SAE-Lens fixtures (written by SAE-Lens 3.4.0)', () => {
   });
 });
 
-/** Writes an SAE in dictionary_learning's key layout (spec 4.1). */
-function toDictionaryLearning(sae: Sae): Map<string, Tensor> {
-  const { dIn: d, dSae: F } = sae;
-  const t = transposeData;
-  const m = new Map<string, Tensor>();
-  if (sae.kind === 'jumprelu') {
-    m.set('W_enc', { shape: [d, F], data: sae.wEnc }); m.set('b_enc', { shape: [F], data: sae.bEnc });
-    m.set('W_dec', { shape: [F, d], data: sae.wDec }); m.set('b_dec', { shape: [d], data: sae.bDec });
-    m.set('threshold', { shape: [F], data: sae.threshold! });
-    return m;
-  }
-  m.set('encoder.weight', { shape: [F, d], data: t(sae.wEnc, d, F) });
-  m.set('decoder.weight', { shape: [d, F], data: t(sae.wDec, F, d) });
-  if (sae.kind === 'gated') {
-    m.set('decoder_bias', { shape: [d], data: sae.bDec }); m.set('r_mag', { shape: [F], data: sae.rMag! });
-    m.set('gate_bias', { shape: [F], data: sae.bGate! }); m.set('mag_bias', { shape: [F], data: sae.bMag! });
-  } else if (sae.kind === 'topk') {
-    m.set('encoder.bias', { shape: [F], data: sae.bEnc }); m.set('b_dec', { shape: [d], data: sae.bDec });
-    m.set('k', { shape: [], data: Float32Array.of(sae.k!) });
-  } else {
-    m.set('encoder.bias', { shape: [F], data: sae.bEnc }); m.set('bias', { shape: [d], data: sae.bDec });
-  }
-  return m;
-}
-
 describe('dictionary_learning state dicts', () => {
   const expected: Record<SaeKind, string> = { relu: 'AutoEncoder', gated: 'GatedAutoEncoder', topk: 'AutoEncoderTopK', jumprelu: 'JumpReluAutoEncoder' };
   for (const kind of Object.keys(expected) as SaeKind[]) {
     it(`infers ${expected[kind]} from its keys and computes the same outputs`, () => {
       const sae = randomSae(kind, 16, 40, 9, kind !== 'jumprelu');
       if (kind === 'relu') normalise(sae);
-      const bytes = writeSafetensors(toDictionaryLearning(sae));
+      const bytes = writeSafetensors(toDictionaryLearningDict(sae));
       const loaded = loadSaeFiles(new Map([['ae.safetensors', bytes], ['config.json', new TextEncoder().encode('{"trainer": {"layer": 5}}')]]));
       expect(loaded.kind).toBe(kind);
       expect(loaded.sourceClass).toBe(expected[kind]);
@@ -105,7 +79,7 @@ describe('dictionary_learning state dicts', () => {
 
   it('normalises decoder columns of a ReLU AutoEncoder without changing its output', () => {
     const sae = randomSae('relu', 16, 40, 11);
-    const dict = toDictionaryLearning(sae);
+    const dict = toDictionaryLearningDict(sae);
     const loaded = parseDictionaryLearning(dict);
     for (let f = 0; f < 40; f++) {
       let n = 0;
@@ -117,10 +91,10 @@ describe('dictionary_learning state dicts', () => {
   });
 
   it('reports missing tensors and unsupported classes', () => {
-    const dict = toDictionaryLearning(randomSae('gated', 8, 16, 1));
+    const dict = toDictionaryLearningDict(randomSae('gated', 8, 16, 1));
     dict.delete('mag_bias');
     expect(() => parseDictionaryLearning(dict)).toThrow(/missing tensor "mag_bias"/);
-    const newer = toDictionaryLearning(randomSae('relu', 8, 16, 1));
+    const newer = toDictionaryLearningDict(randomSae('relu', 8, 16, 1));
     newer.set('decoder.bias', { shape: [8], data: new Float32Array(8) });
     expect(() => parseDictionaryLearning(newer)).toThrow(/AutoEncoderNew/);
     expect(() => parseDictionaryLearning(new Map())).toThrow(/no encoder weights/);

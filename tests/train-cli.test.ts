@@ -55,6 +55,21 @@ describe('train-model', () => {
     const res = JSON.parse(readFileSync(join(dir, 'probes', 'legal-moves-results.json'), 'utf8'));
     expect(res.layers.length).toBe(1);
     expect(res.test_positions).toBeGreaterThan(200);
+
+    for (const kind of [['relu', '--coef', '0.05'], ['topk', '--k', '4']]) {
+      const sd = join(dir, `sae-${kind[0]}`);
+      const r = await cli('train-sae', '--model', join(dir, 'a', 'model.safetensors'), '--config', join(dir, 'a', 'config.json'), '--layer', '0', '--kind', ...kind,
+        '--dict-size', '32', '--steps', '20', '--batch', '64', '--train-games', '10', '--test-games', '4', '--out', sd);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/SAE on blocks.0.hook_resid_post: L0 \d+\.\d, variance explained -?\d\.\d{4}, loss recovered -?\d+\.\d{4}, dead \d+\.\d%/);
+      const m = JSON.parse(readFileSync(join(sd, 'metrics.json'), 'utf8'));
+      if (kind[0] === 'topk') expect(m.l0).toBeLessThanOrEqual(4);
+      // the written SAE is read back by the standard loader and runs in `forward`
+      const f = await cli('forward', '--model', join(dir, 'a', 'model.safetensors'), '--config', join(dir, 'a', 'config.json'), '--game', 'othello', '--moves', 'd3', '--backend', 'cpu', '--sae', sd, '--out', join(dir, 'f.safetensors'));
+      expect(f.code, f.stderr).toBe(0);
+    }
+    const bad = await cli('train-sae', '--model', join(dir, 'a', 'model.safetensors'), '--config', join(dir, 'a', 'config.json'), '--layer', '3', '--kind', 'relu', '--coef', '1', '--dict-size', '8', '--out', join(dir, 'x'));
+    expect(errorLine(bad.stderr)).toEqual(['error: --layer must be a layer 0..0']);
   });
 
   const bad: Array<[string, unknown, RegExp]> = [

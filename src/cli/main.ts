@@ -13,6 +13,7 @@ import { FORWARD_USAGE, runForward } from './forward';
 import { runTrainModel, TRAIN_MODEL_USAGE } from './train-model';
 import { EVAL_USAGE, runEval } from './eval';
 import { runTrainProbe, TRAIN_PROBE_USAGE } from './train-probe';
+import { runTrainSae, TRAIN_SAE_USAGE } from './train-sae';
 import { RunConfigError } from '../train/run-config';
 
 const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError];
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   'train-model': { usage: TRAIN_MODEL_USAGE, run: runTrainModel },
   eval: { usage: EVAL_USAGE, run: runEval },
   'train-probe': { usage: TRAIN_PROBE_USAGE, run: runTrainProbe },
+  'train-sae': { usage: TRAIN_SAE_USAGE, run: runTrainSae },
 };
 
 function usage(): string {

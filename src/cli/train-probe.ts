@@ -5,11 +5,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { legalMoveBoard, mineTheirsEmpty } from '../games/othello/bsp';
 import { replay } from '../games/othello/notation';
-import { encodeSquares } from '../games/othello/tokenizer';
-import { GpuModel } from '../gpu/model-runner';
 import { loadModel } from '../model/adapters';
 import type { Model } from '../model/weights';
 import { readSafetensors, writeSafetensors } from '../tensor/safetensors';
+import { collectActivations } from '../train/activations';
 import { evalGames } from '../train/data';
 import { accuracy, probePredict, trainProbe } from '../train/probe-trainer';
 import type { Kernels } from '../gpu/kernels';
@@ -29,23 +28,15 @@ interface Dataset { X: Float32Array[]; Y: Uint8Array; N: number }
 
 /** Residual stream after every layer, and labels, at every position of the games. */
 async function collect(k: Kernels, model: Model, games: number[][], probe: keyof typeof PROBES): Promise<Dataset> {
-  const { nCtx, nLayers, dModel: d } = model.config;
-  const hooks = Array.from({ length: nLayers }, (_, l) => `blocks.${l}.hook_resid_post`);
-  const N = games.reduce((s, g) => s + Math.min(g.length, nCtx), 0);
-  const X = hooks.map(() => new Float32Array(N * d)), Y = new Uint8Array(N * 64);
-  const gpu = new GpuModel(k, model);
+  const hooks = Array.from({ length: model.config.nLayers }, (_, l) => `blocks.${l}.hook_resid_post`);
+  const { X, N } = await collectActivations(k, model, games, hooks);
+  const Y = new Uint8Array(N * 64);
   let row = 0;
-  for (let start = 0; start < games.length; start += 32) {
-    const chunk = games.slice(start, start + 32);
-    const r = await gpu.forward(chunk.map((g) => encodeSquares(g.slice(0, nCtx))), hooks);
-    chunk.forEach((g, b) => {
-      const T = Math.min(g.length, nCtx), states = replay(g.slice(0, T));
-      hooks.forEach((h, l) => X[l].set(r.hooks.get(h)![b], row * d));
-      for (let i = 0; i < T; i++) Y.set(PROBES[probe].labels(states[i + 1], i), (row + i) * 64);
-      row += T;
-    });
+  for (const g of games) {
+    const T = Math.min(g.length, model.config.nCtx), states = replay(g.slice(0, T));
+    for (let i = 0; i < T; i++) Y.set(PROBES[probe].labels(states[i + 1], i), (row + i) * 64);
+    row += T;
   }
-  gpu.destroy();
   return { X, Y, N };
 }
 

@@ -134,3 +134,28 @@ export function loadSaeFiles(files: Map<string, Uint8Array>): Sae {
   }
   return parseDictionaryLearning(readSafetensors(files.get(st[0])!, st[0]).tensors, files.has('config.json') ? json('config.json') : undefined);
 }
+
+/** An SAE as a dictionary_learning state dict (spec 4.1 key names), for files other tools can read. */
+export function toDictionaryLearningDict(sae: Sae): Map<string, Tensor> {
+  const { dIn: d, dSae: F } = sae;
+  const t = transpose;
+  const m = new Map<string, Tensor>();
+  if (sae.kind === 'jumprelu') {
+    m.set('W_enc', { shape: [d, F], data: sae.wEnc }); m.set('b_enc', { shape: [F], data: sae.bEnc });
+    m.set('W_dec', { shape: [F, d], data: sae.wDec }); m.set('b_dec', { shape: [d], data: sae.bDec });
+    m.set('threshold', { shape: [F], data: sae.threshold! });
+    return m;
+  }
+  m.set('encoder.weight', { shape: [F, d], data: t(sae.wEnc, d, F) });
+  m.set('decoder.weight', { shape: [d, F], data: t(sae.wDec, F, d) });
+  if (sae.kind === 'gated') {
+    m.set('decoder_bias', { shape: [d], data: sae.bDec }); m.set('r_mag', { shape: [F], data: sae.rMag! });
+    m.set('gate_bias', { shape: [F], data: sae.bGate! }); m.set('mag_bias', { shape: [F], data: sae.bMag! });
+  } else if (sae.kind === 'topk') {
+    m.set('encoder.bias', { shape: [F], data: sae.bEnc }); m.set('b_dec', { shape: [d], data: sae.bDec });
+    m.set('k', { shape: [], data: Float32Array.of(sae.k!) });
+  } else {
+    m.set('encoder.bias', { shape: [F], data: sae.bEnc }); m.set('bias', { shape: [d], data: sae.bDec });
+  }
+  return m;
+}

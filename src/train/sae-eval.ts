@@ -1,0 +1,71 @@
+// Unsupervised SAE metrics (spec 3.6) on held-out activations: L0, fraction of variance explained,
+// dead-feature fraction, and the fraction of next-move loss recovered when the hooked activation
+// is replaced by the reconstruction (zero-ablation baseline).
+import { encodeSquares } from '../games/othello/tokenizer';
+import { cpuForward } from '../model/cpu-forward';
+import type { Model } from '../model/weights';
+import { cpuSae } from '../sae/cpu';
+import type { Sae } from '../sae/types';
+import { crossEntropy } from './cpu-backward';
+
+export interface SaeMetrics {
+  l0: number;
+  frac_variance_explained: number;
+  dead_fraction: number;
+  alive_features: number;
+  frac_loss_recovered: number;
+  ce_original: number;
+  ce_reconstructed: number;
+  ce_zero_ablated: number;
+  positions: number;
+}
+
+export type SaeRun = (x: Float32Array, N: number) => Promise<{ acts: Float32Array; recon: Float32Array }>;
+
+/** L0, FVE and dead fraction over x [N, d], in chunks. */
+export async function reconstructionMetrics(run: SaeRun, sae: Sae, x: Float32Array, N: number, chunk = 2048) {
+  const d = sae.dIn, F = sae.dSae;
+  const fired = new Uint8Array(F);
+  let active = 0;
+  const mean = new Float64Array(d), meanErr = new Float64Array(d);
+  const sq = new Float64Array(d), sqErr = new Float64Array(d);
+  for (let start = 0; start < N; start += chunk) {
+    const n = Math.min(chunk, N - start);
+    const xs = x.subarray(start * d, (start + n) * d);
+    const { acts, recon } = await run(xs, n);
+    for (let i = 0; i < n * F; i++) if (acts[i] !== 0) { active++; fired[i % F] = 1; }
+    for (let i = 0; i < n * d; i++) {
+      const e = xs[i] - recon[i], j = i % d;
+      mean[j] += xs[i]; sq[j] += xs[i] * xs[i];
+      meanErr[j] += e; sqErr[j] += e * e;
+    }
+  }
+  let varX = 0, varE = 0;
+  for (let j = 0; j < d; j++) {
+    varX += sq[j] / N - (mean[j] / N) ** 2;
+    varE += sqErr[j] / N - (meanErr[j] / N) ** 2;
+  }
+  const alive = fired.reduce((a, b) => a + b, 0);
+  return { l0: active / N, frac_variance_explained: 1 - varE / varX, dead_fraction: 1 - alive / F, alive_features: alive };
+}
+
+/** Next-move cross-entropy with the hook left alone, replaced by the SAE's reconstruction, and zeroed. */
+export function lossRecovered(model: Model, sae: Sae, hook: string, games: number[][]) {
+  const V = model.config.dVocab;
+  const ce = (replace?: (x: Float32Array) => Float32Array) => {
+    let total = 0, count = 0;
+    for (const g of games) {
+      const tokens = encodeSquares(g.slice(0, model.config.nCtx));
+      const targets = tokens.map((_, i) => (i + 1 < tokens.length ? tokens[i + 1] : -1));
+      const logits = cpuForward(model, tokens, { replace: replace ? new Map([[hook, replace]]) : undefined }).logits;
+      const r = crossEntropy(logits, targets, V);
+      total += r.loss * r.count;
+      count += r.count;
+    }
+    return total / count;
+  };
+  const ce_original = ce();
+  const ce_reconstructed = ce((x) => cpuSae(sae, x, x.length / sae.dIn).recon);
+  const ce_zero_ablated = ce((x) => new Float32Array(x.length));
+  return { ce_original, ce_reconstructed, ce_zero_ablated, frac_loss_recovered: (ce_reconstructed - ce_zero_ablated) / (ce_original - ce_zero_ablated) };
+}
