@@ -1,14 +1,16 @@
 // `train-model`: trains a model on seeded random Othello games with the WGSL training path.
 // Prints a progress line (step, loss, tokens/s, ETA), checkpoints every few minutes and on
 // SIGINT/SIGTERM, and `--resume` continues exactly (the batch of step s depends only on the seeds).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toHookedTransformerConfig } from '../model/config';
 import { toTransformerLensDict } from '../model/adapters';
 import { randomModel } from '../model/random';
 import { writeSafetensors } from '../tensor/safetensors';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../train/checkpoint';
-import { trainingBatch } from '../train/data';
+import { evalGames, trainingBatch } from '../train/data';
+import { evaluateLegalMoves } from '../train/eval';
+import { GpuModel } from '../gpu/model-runner';
 import { GpuModelTrainer } from '../train/model-trainer';
 import { parseRunConfig, type RunConfig } from '../train/run-config';
 import { learningRate } from '../train/schedule';
@@ -51,14 +53,27 @@ async function train(kernels: import('../gpu/kernels').Kernels, adapter: string,
   });
   if (ck) trainer.restoreState(ck.state);
   const history = ck?.history ?? [];
+  // A fixed set of 200 evaluation games (seeds disjoint from training) scored at every checkpoint.
+  const curveGames = evalGames(4242, 200);
+  const curvePath = join(out, 'curve.json');
+  const curve: Array<{ step: number; legal_top1: number; legal_mass: number }> =
+    ck && existsSync(curvePath) ? JSON.parse(readFileSync(curvePath, 'utf8')).filter((c: { step: number }) => c.step <= ck.step) : [];
   let step = ck?.step ?? 0;
   const lastStep = Math.min(config.steps, step + limits.stopAfter);
   const tokensPerStep = config.batch * trainer.T;
   console.log(`${ck ? `resuming at step ${step}` : 'starting'}: ${config.steps} steps of ${config.batch} games on ${adapter}`);
 
   const save = async () => {
-    saveCheckpoint(join(out, 'checkpoint.safetensors'), { step, config: configJson, history, state: await trainer.state() });
     const weights = await trainer.weights();
+    if (curve.length === 0 || curve[curve.length - 1].step !== step) {
+      const gpu = new GpuModel(kernels, { config: config.model, weights });
+      const m = await evaluateLegalMoves(curveGames, config.model.nCtx, config.model.dVocab, async (b) => (await gpu.forward(b)).logits);
+      gpu.destroy();
+      curve.push({ step, legal_top1: m.legalTop1, legal_mass: m.legalMass });
+      console.log(`step ${step}: legal top-1 ${(100 * m.legalTop1).toFixed(2)}%, legal mass ${m.legalMass.toFixed(4)} on 200 held-out games`);
+    }
+    saveCheckpoint(join(out, 'checkpoint.safetensors'), { step, config: configJson, history, state: await trainer.state() });
+    writeFileSync(curvePath, JSON.stringify(curve));
     writeFileSync(join(out, 'model.safetensors'), writeSafetensors(toTransformerLensDict({ config: config.model, weights }), { metadata: { step: String(step) } }));
     writeFileSync(join(out, 'config.json'), JSON.stringify(toHookedTransformerConfig(config.model), null, 2));
     writeFileSync(join(out, 'history.json'), JSON.stringify(history));
