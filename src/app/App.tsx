@@ -85,6 +85,13 @@ export function App() {
             <div className="panel">
               <h2>{load.engine.info.name}</h2>
               {!load.engine.info.trained && <p className="warn-text">Untrained: random weights. Its predictions are not meaningful; they show the engine running.</p>}
+              {load.engine.info.trained && load.engine.info.metrics && (
+                <p className="small" data-testid="model-quality">
+                  Trained on {load.engine.info.metrics.games?.toLocaleString('en-US')} random games; its top move is legal
+                  {' '}{(100 * load.engine.info.metrics.legal_top1).toFixed(1)}% of the time on 2,000 fresh games
+                  {load.engine.info.card && <> (<a href={`${import.meta.env.BASE_URL}models/${load.engine.info.card}`} target="_blank" rel="noreferrer">model card</a>)</>}.
+                </p>
+              )}
               <p className="small">{load.engine.info.config.nLayers} layers, d_model {load.engine.info.config.dModel}, {load.engine.info.config.nHeads} heads</p>
             </div>
           )}

@@ -14,6 +14,7 @@ import { runTrainModel, TRAIN_MODEL_USAGE } from './train-model';
 import { EVAL_USAGE, runEval } from './eval';
 import { runTrainProbe, TRAIN_PROBE_USAGE } from './train-probe';
 import { runTrainSae, TRAIN_SAE_USAGE } from './train-sae';
+import { MODEL_CARD_USAGE, runModelCard } from './model-card';
 import { RunConfigError } from '../train/run-config';
 
 const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError];
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   eval: { usage: EVAL_USAGE, run: runEval },
   'train-probe': { usage: TRAIN_PROBE_USAGE, run: runTrainProbe },
   'train-sae': { usage: TRAIN_SAE_USAGE, run: runTrainSae },
+  'model-card': { usage: MODEL_CARD_USAGE, run: runModelCard },
 };
 
 function usage(): string {

@@ -12,6 +12,10 @@ export interface ManifestModel {
   /** weights file relative to public/models/, absent for random-init baselines */
   weights?: string;
   randomInit?: { seed: number };
+  /** model card path relative to public/models/ */
+  card?: string;
+  /** measured quality, e.g. legal_top1, legal_mass, games */
+  metrics?: Record<string, number>;
 }
 
 export class ManifestError extends Error {
@@ -34,6 +38,8 @@ export function parseManifest(json: unknown): ManifestModel[] {
       config: parseModelConfig(m.config),
       weights: typeof m.weights === 'string' ? m.weights : undefined,
       randomInit: Number.isSafeInteger(seed) ? { seed: seed as number } : undefined,
+      card: typeof m.card === 'string' ? m.card : undefined,
+      metrics: typeof m.metrics === 'object' && m.metrics !== null ? (m.metrics as Record<string, number>) : undefined,
     };
   });
 }
