@@ -1,7 +1,8 @@
 // `npm run bench [-- <suite>] [options]`: performance measurements, never part of the tests.
 import { benchForward } from './forward';
+import { benchTrain } from './train';
 
-const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward };
+const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward, train: benchTrain };
 
 const [first, ...rest] = process.argv.slice(2);
 const suite = first && !first.startsWith('--') ? first : 'forward';
