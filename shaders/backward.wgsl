@@ -24,22 +24,13 @@
 // adamw           (32-byte uniform q {n, lr, beta1, beta2, eps, wd, bc1, bc2}): gradient scaled by SCALE[0]
 //                 (gradient clipping), decoupled weight decay, then Adam, in place. Bindings 1 PARAM, 2 GRAD, 3 M, 4 V, 5 SCALE.
 
+// #include "common"
+
 struct Params { a: u32, b: u32, c: u32, d: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 
 override MODE: u32 = 1u;
 override ACCUMULATE: bool = false;
-
-fn flat(wid: vec3u, nwg: vec3u, lid: u32) -> u32 {
-  return (wid.x + wid.y * nwg.x) * 64u + lid;
-}
-
-fn erf_approx(x: f32) -> f32 {
-  let ax = abs(x);
-  let t = 1.0 / (1.0 + 0.3275911 * ax);
-  let y = 1.0 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-ax * ax);
-  return select(y, -y, x < 0.0);
-}
 
 @group(0) @binding(1) var<storage, read> G_PRE: array<f32>;
 @group(0) @binding(2) var<storage, read> G_DOUT: array<f32>;
@@ -91,22 +82,6 @@ fn colsum(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u
 @group(0) @binding(3) var<storage, read> LN_DY: array<f32>;
 @group(0) @binding(4) var<storage, read_write> LN_DX: array<f32>;
 @group(0) @binding(5) var<storage, read_write> LN_STATS: array<f32>;
-
-var<workgroup> red: array<f32, 64>;
-
-fn wg_sum(lid: u32, v: f32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (lid < s) {
-      red[lid] += red[lid + s];
-    }
-    workgroupBarrier();
-  }
-  let total = red[0];
-  workgroupBarrier();
-  return total;
-}
 
 @compute @workgroup_size(64)
 fn layernorm_dx(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {

@@ -7,6 +7,8 @@
 // are costly on CPU adapters); workgroup (WG_X, WG_Y), so one workgroup covers 4*WG_Y rows x 4*WG_X cols.
 // Dispatch: (ceil(N / (4*WG_X)), ceil(M / (4*WG_Y))). Edges are bounds-checked, any M, N, K works.
 
+// #include "common"
+
 struct Params { M: u32, N: u32, K: u32, _pad: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -22,14 +24,6 @@ override HAS_BIAS: bool = true;
 override ACCUMULATE: bool = false;
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
-
-// Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7); the CPU reference uses the same formula.
-fn erf_approx(x: f32) -> f32 {
-  let ax = abs(x);
-  let t = 1.0 / (1.0 + 0.3275911 * ax);
-  let y = 1.0 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-ax * ax);
-  return select(y, -y, x < 0.0);
-}
 
 fn activate(x: f32) -> f32 {
   if (ACT == 1u) {

@@ -12,12 +12,10 @@
 // row_normalise  p {rows, d}: W[r] /= |W[r]|. Bindings 1 W.
 // pow_rows       p {rows, F, _, pw}: OUT[r] = sum_f F[r, f]^pw over active features. Bindings 1 F, 2 OUT.
 
+// #include "common"
+
 struct Params { a: u32, b: u32, c: f32, d: f32 }
 @group(0) @binding(0) var<uniform> p: Params;
-
-fn flat(wid: vec3u, nwg: vec3u, lid: u32) -> u32 {
-  return (wid.x + wid.y * nwg.x) * 64u + lid;
-}
 
 @group(0) @binding(1) var<storage, read> SD_A: array<f32>;
 @group(0) @binding(2) var<storage, read> SD_B: array<f32>;
@@ -57,22 +55,6 @@ fn sparsity_grad(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg
   } else {
     SG_DF[i] = 0.0;
   }
-}
-
-var<workgroup> red: array<f32, 64>;
-
-fn wg_sum(lid: u32, v: f32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (lid < s) {
-      red[lid] += red[lid + s];
-    }
-    workgroupBarrier();
-  }
-  let total = red[0];
-  workgroupBarrier();
-  return total;
 }
 
 @group(0) @binding(1) var<storage, read> RP_W: array<f32>;

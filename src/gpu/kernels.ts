@@ -54,7 +54,7 @@ export class Kernels {
     if (!p) {
       let module = this.modules.get(shader);
       if (!module) {
-        module = this.device.createShaderModule({ label: shader, code: this.source(shader) });
+        module = this.device.createShaderModule({ label: shader, code: resolveIncludes(this.source, shader) });
         this.modules.set(shader, module);
       }
       p = this.device.createComputePipeline({ label: key, layout: 'auto', compute: { module, entryPoint: entry, constants } });
@@ -146,6 +146,12 @@ export class Kernels {
   sqError(X: GPUBuffer, R: GPUBuffer, ERR: GPUBuffer, N: number, d: number): Step {
     return this.step('sae.sq_error', this.pipeline('sae', 'sq_error'), this.uniform([N, d, 0, 0]), [X, R, ERR], grid(N));
   }
+}
+
+/** Replaces each `// #include "name"` line with shaders/name.wgsl (once per module; WGSL has no includes). */
+export function resolveIncludes(source: ShaderSource, name: string, seen = new Set<string>()): string {
+  seen.add(name);
+  return source(name).replace(/^\/\/ #include "(\w+)"$/gm, (_, inc: string) => (seen.has(inc) ? '' : resolveIncludes(source, inc, seen)));
 }
 
 const isStep = (op: PlanOp): op is Step => 'pipeline' in op;
