@@ -1,6 +1,6 @@
 // Browser tests in headless Debian Chromium: the WGSL forward through navigator.gpu against the
 // CPU reference, and the page as a user first sees it, with and without WebGPU.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViteDevServer } from 'vite';
@@ -40,6 +40,11 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
       await page.goto(url);
       await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 60_000 }).toMatch(/Running on WebGPU/);
       expect(await page.locator('[data-square]').count()).toBe(64);
+      // When the manifest offers a trained Othello model, the page uses it and states its measured quality.
+      const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'public', 'models', 'index.json'), 'utf8')) as { models: Array<{ game: string; trained: boolean }> };
+      if (manifest.models.some((m) => m.game === 'othello' && m.trained)) {
+        await expect.poll(() => page.getByTestId('model-quality').textContent()).toMatch(/top move is legal \d+\.\d% of the time on 2,000 fresh games/);
+      }
       await page.locator('[data-square="d3"]').click(); // black's opening move
       await expect.poll(() => page.getByTestId('legal-mass').textContent(), { timeout: 60_000 }).toMatch(/Probability on legal moves: \d+\.\d%/);
       expect(await page.getByTestId('transcript').textContent()).toBe('d3');
