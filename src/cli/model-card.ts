@@ -93,8 +93,14 @@ export async function runModelCard(argv: string[]): Promise<string> {
     `Reproduce: \`npm run cli -- eval --model public/models/${id}/model.safetensors --config public/models/${id}/config.json --game othello --games 2000 --seed ${ev.eval_seed}\``, '');
   if (!goalMet) {
     lines.push('## Projection', '');
-    if (projected) {
-      const more = Math.max(0, projected - step * gamesPerStep);
+    const seen = step * gamesPerStep;
+    if (projected && projected > 100 * run.steps * gamesPerStep) {
+      lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} held-out points (top-1 error against games seen) only reaches 1% error after ` +
+        `~${projected.toExponential(1)} games: the curve has flattened at the peak learning rate, so that extrapolation is not a credible estimate. ` +
+        `What is measured: ${rate.toFixed(0)} tokens/s, so the remaining ${(run.steps - step).toLocaleString('en-US')} steps of the schedule (with its cosine decay) take ` +
+        `${(((run.steps - step) * tokensPerStep) / rate / 3600).toFixed(1)} h on this machine; whether they reach the goal is not known until they run.`, '');
+    } else if (projected) {
+      const more = Math.max(0, projected - seen);
       lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} points of the held-out curve (top-1 error against games seen) reaches 1% error after about ` +
         `${Math.round(projected).toLocaleString('en-US')} games, i.e. ${Math.round(more).toLocaleString('en-US')} more, about ${((more * config.nCtx) / rate / 3600).toFixed(1)} h more at ${rate.toFixed(0)} tokens/s on this machine. ` +
         'This is an extrapolation from an early part of the curve, not a measurement.', '');
