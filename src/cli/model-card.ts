@@ -48,7 +48,8 @@ export async function runModelCard(argv: string[]): Promise<string> {
   const step = history.length ? history[history.length - 1].step : 0;
   const gamesPerStep = run.batch, tokensPerStep = run.batch * config.nCtx;
   const { seconds, rate } = trainingSeconds(runDir, tokensPerStep);
-  const adapter = (readFileSync(join(runDir, 'train.log'), 'utf8').match(/ on (.*)$/m) ?? [])[1] ?? 'unknown adapter';
+  const logs = readdirSync(runDir).filter((n) => n.startsWith('train') && n.endsWith('.log')).map((n) => readFileSync(join(runDir, n), 'utf8'));
+  const adapter = logs.map((l) => /^(?:starting|resuming at step \d+): .* on (.*)$/m.exec(l)?.[1]).find(Boolean) ?? 'unknown adapter';
   const probes = ['mine-theirs-empty', 'legal-moves'].filter((k) => existsSync(join(dir, 'probes', `${k}-results.json`)))
     .map((k) => readJson(join(dir, 'probes', `${k}-results.json`), 'probe results') as { probe: string; layers: Array<{ layer: number; test_accuracy: number; train_accuracy: number }>; best_layer: number; train_games: number; test_games: number });
   const saeDir = join(dir, 'saes');
