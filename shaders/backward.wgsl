@@ -158,19 +158,30 @@ fn layernorm_dwdb(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw
 @group(0) @binding(4) var<storage, read> AT_DS_R: array<f32>;
 @group(0) @binding(5) var<storage, read_write> AT_DQKV: array<f32>;
 
+// Decodes an attention invocation index (p {B, T, H, dh}) into head, row = b*T + pos, and the
+// sequence's first row; shared by attention_dq (pos = query) and attention_dkv (pos = key).
+struct AttnIndex { head: u32, row: u32, pos: u32, seq0: u32 }
+
+fn attn_index(idx: u32) -> AttnIndex {
+  let row = idx / p.c;
+  let pos = row % p.b;
+  return AttnIndex(idx % p.c, row, pos, row - pos);
+}
+
 @compute @workgroup_size(64)
 fn attention_dq(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let idx = flat(wid, nwg, lid);
+  if (idx >= p.a * p.b * p.c) {
+    return;
+  }
+  let a = attn_index(idx);
   let T = p.b;
   let H = p.c;
   let dh = p.d;
-  if (idx >= p.a * T * H) {
-    return;
-  }
-  let h = idx % H;
-  let row = idx / H; // b*T + i
-  let i = row % T;
-  let seq0 = row - i;
+  let h = a.head;
+  let row = a.row;
+  let i = a.pos;
+  let seq0 = a.seq0;
   let hd = H * dh;
   let stride = 3u * hd;
   let pbase = (row * H + h) * T;
@@ -202,16 +213,17 @@ fn attention_dq(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
 @compute @workgroup_size(64)
 fn attention_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let idx = flat(wid, nwg, lid);
+  if (idx >= p.a * p.b * p.c) {
+    return;
+  }
+  let a = attn_index(idx);
   let T = p.b;
   let H = p.c;
   let dh = p.d;
-  if (idx >= p.a * T * H) {
-    return;
-  }
-  let h = idx % H;
-  let row = idx / H; // b*T + j
-  let j = row % T;
-  let seq0 = row - j;
+  let h = a.head;
+  let row = a.row;
+  let j = a.pos;
+  let seq0 = a.seq0;
   let hd = H * dh;
   let stride = 3u * hd;
   for (var e = 0u; e < dh; e++) {

@@ -37,17 +37,22 @@ export function geluInPlace(a: Float32Array, form: GeluForm): Float32Array {
   return a;
 }
 
+/** Mean and 1/sqrt(biased variance + eps) of x[o .. o+d), two-pass for accuracy (LayerNorm forward and backward). */
+export function rowStats(x: Float32Array, o: number, d: number, eps: number): { mean: number; inv: number } {
+  let mean = 0;
+  for (let i = 0; i < d; i++) mean += x[o + i];
+  mean /= d;
+  let v = 0;
+  for (let i = 0; i < d; i++) v += (x[o + i] - mean) ** 2;
+  return { mean, inv: 1 / Math.sqrt(v / d + eps) };
+}
+
 /** LayerNorm over rows of x [rows, d]: (x - mean) / sqrt(var + eps) * w + b (biased variance). */
 export function layerNorm(x: Float32Array, rows: number, d: number, w: Float32Array, b: Float32Array, eps: number): Float32Array {
   const out = new Float32Array(rows * d);
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    let mean = 0;
-    for (let i = 0; i < d; i++) mean += x[o + i];
-    mean /= d;
-    let v = 0;
-    for (let i = 0; i < d; i++) v += (x[o + i] - mean) ** 2;
-    const inv = 1 / Math.sqrt(v / d + eps);
+    const { mean, inv } = rowStats(x, o, d, eps);
     for (let i = 0; i < d; i++) out[o + i] = (x[o + i] - mean) * inv * w[i] + b[i];
   }
   return out;

@@ -1,6 +1,6 @@
 // Plain TypeScript backward passes for every forward op of the model: the ground truth for the
 // WGSL backward kernels, themselves checked against finite differences in the tests.
-import { erf } from '../model/cpu-ops';
+import { erf, rowStats } from '../model/cpu-ops';
 import type { GeluForm } from '../model/config';
 
 /** For C[M, N] = A[M, K] @ B[K, N] + bias: dA = dC Bᵀ [M, K], dB = Aᵀ dC [K, N], dBias = Σ_rows dC [N]. */
@@ -43,12 +43,7 @@ export function layerNormBackward(x: Float32Array, w: Float32Array, dY: Float32A
   const xhat = new Float32Array(d);
   for (let r = 0; r < rows; r++) {
     const o = r * d;
-    let mean = 0;
-    for (let i = 0; i < d; i++) mean += x[o + i];
-    mean /= d;
-    let v = 0;
-    for (let i = 0; i < d; i++) v += (x[o + i] - mean) ** 2;
-    const inv = 1 / Math.sqrt(v / d + eps);
+    const { mean, inv } = rowStats(x, o, d, eps);
     let sumG = 0, sumGX = 0;
     for (let i = 0; i < d; i++) {
       xhat[i] = (x[o + i] - mean) * inv;
