@@ -38,6 +38,11 @@ describe('train-model', () => {
     expect(errorLine(again.stderr)).toEqual([`error: a run already exists in ${join(dir, 'b')}; pass --resume to continue it`]);
     expect((await cli('train-model', '--config', cfg, '--out', join(dir, 'b'), '--resume')).stdout).toMatch(/resuming at step 5[\s\S]*finished at step 12/);
     expect(readFileSync(join(dir, 'b', 'model.safetensors')).equals(readFileSync(join(dir, 'a', 'model.safetensors')))).toBe(true);
+    // the schedule may be lengthened on resume; anything else is refused before work starts
+    writeFileSync(join(dir, 'longer.json'), JSON.stringify({ ...tiny, steps: 14 }));
+    expect((await cli('train-model', '--config', join(dir, 'longer.json'), '--out', join(dir, 'b'), '--resume')).stdout).toMatch(/schedule changed at step 12: 12 -> 14 total steps[\s\S]*finished at step 14/);
+    writeFileSync(join(dir, 'other-lr.json'), JSON.stringify({ ...tiny, steps: 16, lr: 0.001 }));
+    expect(errorLine((await cli('train-model', '--config', join(dir, 'other-lr.json'), '--out', join(dir, 'b'), '--resume')).stderr)[0]).toMatch(/--config differs from the config the run .* was started with/);
     const history = JSON.parse(readFileSync(join(dir, 'a', 'history.json'), 'utf8'));
     expect(history.map((h: { step: number }) => h.step)).toEqual([10, 12]);
 

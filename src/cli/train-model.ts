@@ -37,12 +37,25 @@ export async function runTrainModel(argv: string[]): Promise<string> {
   if (existsSync(ckPath)) {
     if (!resume) throw new UsageError(`a run already exists in ${out}; pass --resume to continue it`);
     ck = loadCheckpoint(ckPath);
-    if (JSON.stringify(ck!.config) !== JSON.stringify(configJson)) throw new UsageError(`--config differs from the config the run in ${out} was started with`);
+    checkResumeConfig(ck!.config, configJson, ck!.step, out);
   } else if (resume) {
     throw new UsageError(`nothing to resume: ${ckPath} does not exist`);
   }
   mkdirSync(out, { recursive: true });
   return withNodeGpu((kernels, adapter) => train(kernels, adapter, config, configJson, out, ck, { maxMinutes, stopAfter }));
+}
+
+// Keys a resumed run may change: the schedule length (to decay the learning rate sooner or later
+// than first planned) and the checkpoint interval. Anything else would silently make a different run.
+const RESCHEDULABLE = new Set(['steps', 'checkpoint_minutes']);
+
+function checkResumeConfig(saved: unknown, next: unknown, step: number, out: string): void {
+  const strip = (c: unknown) => JSON.stringify(Object.fromEntries(Object.entries(c as Record<string, unknown>).filter(([k]) => !RESCHEDULABLE.has(k))));
+  if (strip(saved) !== strip(next)) throw new UsageError(`--config differs from the config the run in ${out} was started with (only "steps" and "checkpoint_minutes" may change on --resume)`);
+  const steps = (next as { steps: number }).steps;
+  if (steps <= step) throw new UsageError(`--config "steps" (${steps}) must be above the step the run in ${out} reached (${step})`);
+  const before = (saved as { steps: number }).steps;
+  if (before !== steps) console.log(`schedule changed at step ${step}: ${before} -> ${steps} total steps`);
 }
 
 async function train(kernels: import('../gpu/kernels').Kernels, adapter: string, config: RunConfig, configJson: unknown, out: string, ck: Checkpoint | undefined, limits: { maxMinutes: number; stopAfter: number }): Promise<string> {
