@@ -1,0 +1,79 @@
+// Activation sources for the metrics suite: a model's activations at one hook for a batch of Othello
+// games (WGSL forward, or the CPU reference), optionally passed through an SAE (GPU or CPU), or used
+// directly as an identity dictionary (MLP neurons).
+import { encodeSquares } from '../games/othello/tokenizer';
+import type { Kernels } from '../gpu/kernels';
+import { GpuModel } from '../gpu/model-runner';
+import { GpuSae } from '../gpu/sae-runner';
+import { hookWidth } from '../model/config';
+import { cpuForward } from '../model/cpu-forward';
+import type { Model } from '../model/weights';
+import { cpuSae } from '../sae/cpu';
+import type { Sae } from '../sae/types';
+import type { ActivationSource, EncodedGames } from './suite';
+
+/** Activations [n, width] at `hook` for every position of the games (first nCtx moves of each). */
+export type HookReader = (games: number[][]) => Promise<{ x: Float32Array; n: number; lengths: number[] }>;
+
+export function gpuHookReader(kernels: Kernels, model: Model, hook: string): { read: HookReader; destroy: () => void } {
+  const gpu = new GpuModel(kernels, model);
+  const width = hookWidth(model.config, hook, model.config.nCtx), nCtx = model.config.nCtx;
+  return {
+    read: async (games) => {
+      const lengths = games.map((g) => Math.min(g.length, nCtx));
+      const n = lengths.reduce((a, b) => a + b, 0);
+      const r = await gpu.forward(games.map((g) => encodeSquares(g.slice(0, nCtx))), [hook]);
+      const x = new Float32Array(n * width);
+      let row = 0;
+      r.hooks.get(hook)!.forEach((a, b) => { x.set(a.subarray(0, lengths[b] * width), row * width); row += lengths[b]; });
+      return { x, n, lengths };
+    },
+    destroy: () => gpu.destroy(),
+  };
+}
+
+export function cpuHookReader(model: Model, hook: string): HookReader {
+  const width = hookWidth(model.config, hook, model.config.nCtx), nCtx = model.config.nCtx;
+  return async (games) => {
+    const lengths = games.map((g) => Math.min(g.length, nCtx));
+    const x = new Float32Array(lengths.reduce((a, b) => a + b, 0) * width);
+    let row = 0;
+    games.forEach((g, b) => {
+      const captured = cpuForward(model, encodeSquares(g.slice(0, nCtx)), { capture: [hook] }).hooks.get(hook)!;
+      x.set(captured.subarray(0, lengths[b] * width), row * width);
+      row += lengths[b];
+    });
+    return { x, n: row, lengths };
+  };
+}
+
+export type SaeRunner = (x: Float32Array, n: number) => Promise<{ acts: Float32Array; recon: Float32Array }>;
+
+export const gpuSaeRunner = (kernels: Kernels, sae: Sae): { run: SaeRunner; destroy: () => void } => {
+  const g = new GpuSae(kernels, sae);
+  return { run: (x, n) => g.run(x, n), destroy: () => g.destroy() };
+};
+
+export const cpuSaeRunner = (sae: Sae): SaeRunner => async (x, n) => cpuSae(sae, x, n);
+
+export function saeSource(read: HookReader, sae: Sae, run: SaeRunner): ActivationSource<number[]> {
+  return {
+    features: sae.dSae,
+    async encode(games): Promise<EncodedGames> {
+      const { x, n, lengths } = await read(games);
+      const { acts, recon } = await run(x, n);
+      return { acts, n, lengths, x, recon };
+    },
+  };
+}
+
+/** The hook's units themselves as the dictionary (MLP neurons as an identity "SAE"). */
+export function neuronSource(read: HookReader, width: number): ActivationSource<number[]> {
+  return {
+    features: width,
+    async encode(games) {
+      const { x, n, lengths } = await read(games);
+      return { acts: x, n, lengths };
+    },
+  };
+}
