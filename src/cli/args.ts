@@ -28,3 +28,15 @@ export function required(flags: Map<string, string>, name: string): string {
   if (v === undefined) throw new UsageError(`missing --${name}`);
   return v;
 }
+
+/** A numeric flag checked by `ok` (described by `what` in the error), or `fallback` when absent. */
+export function numberFlag(flags: Map<string, string>, name: string, fallback: number | undefined, ok: (v: number) => boolean, what: string): number {
+  const raw = flags.get(name);
+  if (raw === undefined && fallback === undefined) throw new UsageError(`missing --${name}`);
+  const v = raw === undefined ? fallback! : Number(raw);
+  if (!ok(v)) throw new UsageError(`--${name} must be ${what}`);
+  return v;
+}
+
+export const isPositiveInt = (v: number) => Number.isSafeInteger(v) && v > 0;
+export const isNonNegativeInt = (v: number) => Number.isSafeInteger(v) && v >= 0;

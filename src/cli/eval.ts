@@ -1,13 +1,11 @@
 // `eval`: legal-move rate and legal probability mass of a model on fresh seeded games.
 import { writeFileSync } from 'node:fs';
 import { GpuModel } from '../gpu/model-runner';
-import { loadModel } from '../model/adapters';
 import { cpuForward } from '../model/cpu-forward';
-import { readSafetensors } from '../tensor/safetensors';
 import { evalGames } from '../train/data';
 import { evaluateLegalMoves, type LegalMoveMetrics } from '../train/eval';
 import { parseFlags, required, UsageError } from './args';
-import { readBytes, readJson } from './files';
+import { readModel } from './files';
 import { withNodeGpu } from './gpu-context';
 
 export const EVAL_USAGE = 'eval --model <weights.safetensors> --config <config.json> --game othello [--games 2000] [--seed 12345] [--backend webgpu|cpu] [--out metrics.json]';
@@ -20,7 +18,7 @@ export async function runEval(argv: string[]): Promise<string> {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'webgpu' && backend !== 'cpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
-  const model = loadModel(readSafetensors(readBytes(required(flags, 'model'), 'model'), 'model').tensors, readJson(required(flags, 'config'), 'config'));
+  const model = readModel(required(flags, 'model'), required(flags, 'config'));
   const games = evalGames(seed, count);
   const t0 = performance.now();
   const { nCtx, dVocab } = model.config;

@@ -1,6 +1,9 @@
 // Reading user files with one-line errors instead of stack traces.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadModel } from '../model/adapters';
+import type { Model } from '../model/weights';
+import { readSafetensors } from '../tensor/safetensors';
 import { UsageError } from './args';
 
 export function readBytes(path: string, what: string): Uint8Array {
@@ -34,4 +37,9 @@ export function readSaeFolder(dir: string): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
   for (const n of names) if (n.endsWith('.json') || n.endsWith('.safetensors')) files.set(n, readBytes(join(dir, n), 'SAE file'));
   return files;
+}
+
+/** A model from its weights and HookedTransformerConfig-style JSON, with one-line errors. */
+export function readModel(weightsPath: string, configPath: string): Model {
+  return loadModel(readSafetensors(readBytes(weightsPath, 'model'), 'model').tensors, readJson(configPath, 'config'));
 }

@@ -1,17 +1,16 @@
 // `forward`: runs a model (and optionally an SAE) on one game and writes every activation.
 import { writeFileSync } from 'node:fs';
 import { encodeSquares, parseTranscript, replay } from '../games/othello';
-import { loadModel } from '../model/adapters';
 import { cpuForward } from '../model/cpu-forward';
 import { hookNames, hookShape } from '../model/config';
 import type { Model } from '../model/weights';
 import { cpuSae } from '../sae/cpu';
 import { loadSaeFiles } from '../sae/formats';
 import type { Sae } from '../sae/types';
-import { readSafetensors, writeSafetensors } from '../tensor/safetensors';
+import { writeSafetensors } from '../tensor/safetensors';
 import type { Tensor } from '../tensor/tensor';
 import { parseFlags, required, UsageError } from './args';
-import { readBytes, readJson, readSaeFolder } from './files';
+import { readModel, readSaeFolder } from './files';
 
 export const FORWARD_USAGE =
   'forward --model <weights.safetensors> --config <config.json> --game othello (--moves "<moves>" | --tokens "<ids>") ' +
@@ -54,7 +53,7 @@ export async function runForward(argv: string[]): Promise<string> {
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
   const out = required(flags, 'out');
-  const model = loadModel(readSafetensors(readBytes(required(flags, 'model'), 'model'), 'model').tensors, readJson(required(flags, 'config'), 'config'));
+  const model = readModel(required(flags, 'model'), required(flags, 'config'));
   const tokens = othelloTokens(flags, model);
 
   let sae: Sae | undefined;

@@ -15,9 +15,11 @@ import { EVAL_USAGE, runEval } from './eval';
 import { runTrainProbe, TRAIN_PROBE_USAGE } from './train-probe';
 import { runTrainSae, TRAIN_SAE_USAGE } from './train-sae';
 import { MODEL_CARD_USAGE, runModelCard } from './model-card';
+import { METRICS_USAGE, runMetrics } from './metrics';
+import { GamesFileError } from '../games/othello/games-file';
 import { RunConfigError } from '../train/run-config';
 
-const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError];
+const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError, GamesFileError];
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<string> }> = {
   forward: { usage: FORWARD_USAGE, run: runForward },
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   eval: { usage: EVAL_USAGE, run: runEval },
   'train-probe': { usage: TRAIN_PROBE_USAGE, run: runTrainProbe },
   'train-sae': { usage: TRAIN_SAE_USAGE, run: runTrainSae },
+  metrics: { usage: METRICS_USAGE, run: runMetrics },
   'model-card': { usage: MODEL_CARD_USAGE, run: runModelCard },
 };
 

@@ -5,15 +5,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { legalMoveBoard, mineTheirsEmpty } from '../games/othello/bsp';
 import { replay } from '../games/othello/notation';
-import { loadModel } from '../model/adapters';
 import type { Model } from '../model/weights';
-import { readSafetensors, writeSafetensors } from '../tensor/safetensors';
+import { writeSafetensors } from '../tensor/safetensors';
 import { collectActivations } from '../train/activations';
 import { evalGames } from '../train/data';
 import { accuracy, probePredict, trainProbe } from '../train/probe-trainer';
 import type { Kernels } from '../gpu/kernels';
-import { parseFlags, required, UsageError } from './args';
-import { readBytes, readJson } from './files';
+import { isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
+import { readModel } from './files';
 import { withNodeGpu } from './gpu-context';
 
 export const TRAIN_PROBE_USAGE = 'train-probe --model <weights.safetensors> --config <config.json> --probe mine-theirs-empty|legal-moves ' +
@@ -44,14 +43,10 @@ export async function runTrainProbe(argv: string[]): Promise<string> {
   const flags = parseFlags(argv, ['model', 'config', 'probe', 'train-games', 'test-games', 'seed', 'epochs', 'out']);
   const probe = required(flags, 'probe');
   if (!(probe in PROBES)) throw new UsageError(`--probe must be one of ${Object.keys(PROBES).join(', ')}`);
-  const int = (name: string, fallback: number) => {
-    const v = Number(flags.get(name) ?? fallback);
-    if (!Number.isSafeInteger(v) || v < 1) throw new UsageError(`--${name} must be a positive integer`);
-    return v;
-  };
+  const int = (name: string, fallback: number) => numberFlag(flags, name, fallback, isPositiveInt, 'a positive integer');
   const trainGames = int('train-games', 2000), testGames = int('test-games', 500), seed = int('seed', 777), epochs = int('epochs', 4);
   const out = required(flags, 'out');
-  const model = loadModel(readSafetensors(readBytes(required(flags, 'model'), 'model'), 'model').tensors, readJson(required(flags, 'config'), 'config'));
+  const model = readModel(required(flags, 'model'), required(flags, 'config'));
   const kind = probe as keyof typeof PROBES, C = PROBES[kind].classes, d = model.config.dModel;
   mkdirSync(out, { recursive: true });
   return withNodeGpu(async (k) => {

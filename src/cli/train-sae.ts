@@ -15,7 +15,7 @@ import { evalGames } from '../train/data';
 import { PAnnealSchedule } from '../train/p-anneal';
 import { lossRecovered, reconstructionMetrics } from '../train/sae-eval';
 import { GpuSaeTrainer } from '../train/sae-trainer';
-import { parseFlags, required, UsageError } from './args';
+import { isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
 import { readBytes, readJson } from './files';
 import { withNodeGpu } from './gpu-context';
 
@@ -43,14 +43,8 @@ export async function runTrainSae(argv: string[]): Promise<string> {
   const flags = parseFlags(argv, ['model', 'config', 'layer', 'kind', 'dict-size', 'coef', 'k', 'steps', 'batch', 'lr', 'train-games', 'test-games', 'seed', 'out']);
   const kind = required(flags, 'kind') as (typeof KINDS)[number];
   if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
-  const num = (name: string, fallback: number | undefined, ok: (v: number) => boolean, what: string) => {
-    const raw = flags.get(name);
-    if (raw === undefined && fallback === undefined) throw new UsageError(`missing --${name}`);
-    const v = Number(raw ?? fallback);
-    if (!ok(v)) throw new UsageError(`--${name} must be ${what}`);
-    return v;
-  };
-  const posInt = (v: number) => Number.isSafeInteger(v) && v > 0;
+  const num = (name: string, fallback: number | undefined, ok: (v: number) => boolean, what: string) => numberFlag(flags, name, fallback, ok, what);
+  const posInt = isPositiveInt;
   const modelBytes = readBytes(required(flags, 'model'), 'model');
   const model = loadModel(readSafetensors(modelBytes, 'model').tensors, readJson(required(flags, 'config'), 'config'));
   const layer = num('layer', undefined, (v) => Number.isSafeInteger(v) && v >= 0 && v < model.config.nLayers, `a layer 0..${model.config.nLayers - 1}`);

@@ -3,3 +3,4 @@ export * from './notation';
 export * from './tokenizer';
 export * from './generator';
 export * from './bsp';
+export * from './games-file';

@@ -1,0 +1,147 @@
+// `metrics`: the supervised SAE metrics of Karvonen et al. (coverage and board reconstruction per
+// board-state property family) plus L0, variance explained, loss recovered, l2 ratio and dead
+// features, for an SAE or for a hook's own units (MLP neurons as an identity dictionary).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { OTHELLO_BSP_FAMILIES, OTHELLO_DEFAULT_BSPS, othelloPositions } from '../games/othello/bsp';
+import { parseOthelloGamesFile } from '../games/othello/games-file';
+import type { Kernels } from '../gpu/kernels';
+import { hookNames, hookWidth } from '../model/config';
+import type { Model } from '../model/weights';
+import { supervisedMetrics, type ActivationSource, type SuiteResult } from '../metrics/suite';
+import { cpuHookReader, cpuSaeRunner, gpuHookReader, gpuSaeRunner, neuronSource, saeSource } from '../metrics/sources';
+import { loadSaeFiles } from '../sae/formats';
+import type { Sae } from '../sae/types';
+import { evalGames } from '../train/data';
+import { lossRecovered } from '../train/sae-eval';
+import { isNonNegativeInt, isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
+import { readModel, readSaeFolder } from './files';
+import { withNodeGpu } from './gpu-context';
+
+export const METRICS_USAGE = 'metrics --model <weights> --config <config> (--sae <SAE folder> | --neurons) --hook <hook name> --game othello ' +
+  '(--games-file <file: first half train, second half test> | --train-games 1000 --test-games 1000 --seed 2024) ' +
+  '[--bsp mine-yours,mine-yours-blank-mask,valid-moves | all] [--loss-games 50] [--backend webgpu|cpu] --out <metrics.json>';
+
+const FLAGS = ['model', 'config', 'sae', 'neurons', 'hook', 'game', 'games-file', 'train-games', 'test-games', 'seed', 'bsp', 'loss-games', 'backend', 'out'];
+
+function splits(flags: Map<string, string>): { train: number[][]; test: number[][]; source: string } {
+  if (flags.has('games-file')) {
+    if (flags.has('train-games') || flags.has('test-games') || flags.has('seed')) throw new UsageError('give either --games-file or --train-games/--test-games/--seed');
+    const path = flags.get('games-file')!;
+    let text: string;
+    try { text = readFileSync(path, 'utf8'); } catch { throw new UsageError(`cannot read games file "${path}"`); }
+    const games = parseOthelloGamesFile(text);
+    if (games.length < 2) throw new UsageError('the games file needs at least 2 games (first half train, second half test)');
+    const half = Math.ceil(games.length / 2);
+    return { train: games.slice(0, half), test: games.slice(half), source: path };
+  }
+  const n = numberFlag(flags, 'train-games', 1000, isPositiveInt, 'a positive integer');
+  const m = numberFlag(flags, 'test-games', 1000, isPositiveInt, 'a positive integer');
+  const seed = numberFlag(flags, 'seed', 2024, isNonNegativeInt, 'a non-negative integer');
+  // evaluation seeds: disjoint from every training seed
+  return { train: evalGames(seed, n), test: evalGames(seed + 1, m), source: `random legal games, eval seeds ${seed} / ${seed + 1}` };
+}
+
+function families(flags: Map<string, string>) {
+  const raw = flags.get('bsp') ?? OTHELLO_DEFAULT_BSPS.join(',');
+  if (raw === 'all') return [...OTHELLO_BSP_FAMILIES];
+  return raw.split(',').map((id) => {
+    const f = OTHELLO_BSP_FAMILIES.find((x) => x.id === id.trim());
+    if (!f) throw new UsageError(`--bsp: unknown property family "${id}" (known: ${OTHELLO_BSP_FAMILIES.map((x) => x.id).join(', ')}, or all)`);
+    return f;
+  });
+}
+
+export async function runMetrics(argv: string[]): Promise<string> {
+  const neurons = argv.includes('--neurons');
+  const flags = parseFlags(argv.filter((a) => a !== '--neurons'), FLAGS);
+  const game = required(flags, 'game');
+  if (game === 'chess') throw new UsageError('--game chess: chess models and properties are not supported yet (only othello)');
+  if (game !== 'othello') throw new UsageError(`--game must be othello or chess, not "${game}"`);
+  if (neurons === flags.has('sae')) throw new UsageError('give exactly one of --sae <folder> and --neurons');
+  const backend = flags.get('backend') ?? 'webgpu';
+  if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
+  const out = required(flags, 'out');
+  const model = readModel(required(flags, 'model'), required(flags, 'config'));
+  const hook = required(flags, 'hook');
+  if (!hookNames(model.config).includes(hook) || hook.endsWith('hook_pattern')) throw new UsageError(`--hook "${hook}" is not a hook of this model with one vector per position (e.g. blocks.0.hook_resid_post)`);
+  const width = hookWidth(model.config, hook, model.config.nCtx);
+  const sae = flags.has('sae') ? loadSaeFiles(readSaeFolder(flags.get('sae')!)) : undefined;
+  if (sae && sae.dIn !== width) throw new UsageError(`the SAE reads ${sae.dIn}-wide inputs but ${hook} is ${width} wide`);
+  const lossGames = numberFlag(flags, 'loss-games', 50, isNonNegativeInt, 'a non-negative integer');
+  const fams = families(flags);
+  const { train, test, source } = splits(flags);
+
+  const t0 = performance.now();
+  const run = async (kernels?: Kernels) => {
+    const reader = kernels ? gpuHookReader(kernels, model, hook) : { read: cpuHookReader(model, hook), destroy: () => {} };
+    const saeRun = sae && (kernels ? gpuSaeRunner(kernels, sae) : { run: cpuSaeRunner(sae), destroy: () => {} });
+    const src: ActivationSource<number[]> = sae ? saeSource(reader.read, sae, saeRun!.run) : neuronSource(reader.read, width);
+    let last = '';
+    try {
+      return await supervisedMetrics(src, (g: number[]) => {
+        const positions = othelloPositions(g, model.config.nCtx);
+        return { rows: positions.map((_, i) => i), positions };
+      }, fams, train, test, {
+        onProgress: (stage, done, total) => {
+          const line = `${stage} ${done}/${total}`;
+          if (line !== last && (done === total || done % 256 === 0)) { console.error(line); last = line; }
+        },
+      });
+    } finally {
+      reader.destroy();
+      saeRun?.destroy();
+    }
+  };
+  const suite = backend === 'cpu' ? await run() : await withNodeGpu((k) => run(k));
+  const statsSeconds = (performance.now() - t0) / 1000;
+  const loss = sae && lossGames > 0 && hook.includes('resid') ? lossRecovered(model, sae, hook, test.slice(0, lossGames)) : undefined;
+  const result = report(suite, { model, sae, hook, backend, source, train: train.length, test: test.length, lossGames, loss, statsSeconds, totalSeconds: (performance.now() - t0) / 1000 });
+  writeFileSync(out, JSON.stringify(result, null, 2));
+  return summary(result);
+}
+
+interface ReportContext {
+  model: Model; sae?: Sae; hook: string; backend: string; source: string; train: number; test: number;
+  lossGames: number; loss?: ReturnType<typeof lossRecovered>; statsSeconds: number; totalSeconds: number;
+}
+
+function report(s: SuiteResult, c: ReportContext) {
+  return {
+    game: 'othello',
+    hook: c.hook,
+    dictionary: c.sae ? `${c.sae.kind} SAE (${c.sae.format}), ${c.sae.dSae} features` : `identity over ${s.features} units of ${c.hook}`,
+    games: { train: c.train, test: c.test, source: c.source },
+    backend: c.backend,
+    l0: s.l0,
+    frac_variance_explained: s.frac_variance_explained,
+    frac_loss_recovered: c.loss?.frac_loss_recovered ?? null,
+    loss: c.loss ? { games: c.lossGames, ce_original: c.loss.ce_original, ce_reconstructed: c.loss.ce_reconstructed, ce_zero_ablated: c.loss.ce_zero_ablated } : null,
+    l2_ratio: s.l2_ratio,
+    dead_fraction: s.dead_fraction,
+    alive_features: s.alive_features,
+    feature_scales: s.scales,
+    positions: { train: s.train_positions, test: s.test_positions },
+    bsp: Object.fromEntries(s.families.map((f) => [f.name, {
+      id: f.id, size: f.size, ceiling: f.ceiling, observed_ceiling: f.observed_ceiling,
+      coverage: f.coverage.coverage, coverage_threshold: f.coverage.threshold, coverage_per_threshold: f.coverage.per_threshold,
+      f1_above_0_8: f.coverage.f1_above_0_8,
+      board_reconstruction: f.reconstruction.board_reconstruction, reconstruction_threshold: f.reconstruction.threshold,
+      reconstruction_f1_per_class: f.reconstruction.f1_per_class, reconstruction_f1_per_square: f.reconstruction.f1_per_square,
+      // per entry (index ((row * R) + col) * C + class) at the coverage threshold: the best feature by SAE id
+      best_features: f.coverage.best.map((b) => (b.feature < 0 ? null : { feature: s.alive_features[b.feature], f1: b.f1, precision: b.precision, recall: b.recall })),
+    }])),
+    seconds: { activations_and_statistics: c.statsSeconds, total: c.totalSeconds },
+  };
+}
+
+function summary(r: ReturnType<typeof report>): string {
+  const lines = [`${r.dictionary} on ${r.hook}: L0 ${r.l0.toFixed(1)}, alive ${r.alive_features.length}` +
+    (r.frac_variance_explained === null ? '' : `, FVE ${r.frac_variance_explained.toFixed(4)}`) +
+    (r.frac_loss_recovered === null ? '' : `, loss recovered ${r.frac_loss_recovered.toFixed(4)}`)];
+  for (const [name, b] of Object.entries(r.bsp)) {
+    lines.push(`  ${b.id}: coverage ${b.coverage.toFixed(3)} (t=${b.coverage_threshold.toFixed(1)}, ceiling ${b.ceiling.toFixed(3)}), ` +
+      `reconstruction ${b.board_reconstruction.toFixed(3)} (t=${b.reconstruction_threshold.toFixed(1)})  [${name}]`);
+  }
+  lines.push(`${r.games.train} train + ${r.games.test} test games, ${r.seconds.total.toFixed(1)} s on ${r.backend}`);
+  return lines.join('\n');
+}
