@@ -1,8 +1,9 @@
 // `npm run bench [-- <suite>] [options]`: performance measurements, never part of the tests.
 import { benchForward } from './forward';
+import { benchMetrics } from './metrics';
 import { benchTrain } from './train';
 
-const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward, train: benchTrain };
+const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward, train: benchTrain, metrics: benchMetrics };
 
 const [first, ...rest] = process.argv.slice(2);
 const suite = first && !first.startsWith('--') ? first : 'forward';

@@ -1,31 +1,18 @@
 // The `forward` command end to end, as a user runs it: real files in, a safetensors file out,
 // and one-line errors with exit code 2 for every kind of user mistake.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, ROOT } from './helpers/cli';
 import { toTransformerLensDict } from '../src/model/adapters';
 import { hookNames, toHookedTransformerConfig, type ModelConfig } from '../src/model/config';
 import { randomModel } from '../src/model/random';
 import { readSafetensors, writeSafetensors } from '../src/tensor/safetensors';
 import { maxRelError } from './helpers/gpu';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const FIXTURE_SAE = join(ROOT, '..', 'shared', 'fixtures', 'saelens-othello-6L128', 'L1_x8_512000');
 
-async function cli(...args: string[]) {
-  try {
-    const r = await run(TSX, [join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 // d_model 128 so the real SAE-Lens fixture (d_in 128, hook blocks.1.hook_resid_pre) fits.
 const config: ModelConfig = { nLayers: 2, dModel: 128, nHeads: 4, dHead: 32, dMlp: 256, dVocab: 61, nCtx: 59, gelu: 'exact', normalization: 'LN', eps: 1e-5 };

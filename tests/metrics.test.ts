@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { initialState, legalMovesFor, mulberry32, playMove, randomGames } from '../src/games/othello';
 import { OTHELLO_BSP_FAMILIES, othelloPositions, type OthelloPosition } from '../src/games/othello/bsp';
 import { denseProperties, propertyTable, type BspFamily } from '../src/metrics/bsp';
-import { classifierCounts } from '../src/metrics/counts';
+import { classifierCounts, familyCounts } from '../src/metrics/counts';
 import { bestFeatures, coverage } from '../src/metrics/coverage';
 import { featureScales, LevelsBuilder, THRESHOLDS } from '../src/metrics/levels';
 import { featureLabels, reconstructionCounts, reconstructionScore } from '../src/metrics/reconstruction';
@@ -84,7 +84,7 @@ function randomActs(N: number, F: number, props: Uint8Array, P: number, seed: nu
 }
 
 describe('fast counting matches the definitions', () => {
-  for (const [id, games, F, seed] of [['mine-yours', 5, 9, 1], ['mine-yours-blank-mask', 4, 6, 2], ['valid-moves', 6, 13, 3], ['lines-mine', 8, 5, 4]] as const) {
+  for (const [id, games, F, seed] of [['mine-yours', 5, 9, 1], ['mine-yours-blank-mask', 4, 6, 2], ['black-white', 3, 4, 5], ['valid-moves', 6, 13, 3], ['lines-mine', 8, 5, 4]] as const) {
     it(`${id}: ${games} games, ${F} features`, () => {
       const fam = family(id);
       const positions = randomGames(seed, games).flatMap((g) => othelloPositions(g));
@@ -102,7 +102,7 @@ describe('fast counting matches the definitions', () => {
       const aliveActs = new Float32Array(N * alive.length);
       for (let x = 0; x < N; x++) alive.forEach((f, i) => { aliveActs[x * alive.length + i] = acts[x * F + f]; });
 
-      const fast = classifierCounts(levels, table);
+      const fast = familyCounts(fam, levels, positions);
       const ref = referenceCounts(aliveActs, scale, dense, N, P);
       expect(Array.from(fast.on)).toEqual(Array.from(ref.on));
       expect(fast.tp.every((v, i) => v === ref.tp[i])).toBe(true);

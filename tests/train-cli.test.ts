@@ -1,23 +1,10 @@
 // train-model and eval as a user runs them: exact resume after a stop, clear config errors.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { cli, errorLines as errorLine } from './helpers/cli';
 
-const run = promisify(execFile);
-const ROOT = join(__dirname, '..');
-async function cli(...args: string[]) {
-  try {
-    const r = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-const errorLine = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('error'));
 
 const tiny = {
   model: { n_layers: 1, d_model: 16, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 61, n_ctx: 59 },

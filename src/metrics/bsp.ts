@@ -11,6 +11,12 @@ export interface BspFamily<P> {
   readonly classes: number;
   /** a class channel that is always zero (the paper keeps it in the coverage denominator) */
   readonly maskedClass?: number;
+  /**
+   * Every square has exactly one class set (before masking). Counting then skips class `exclude`
+   * and derives it from the others (its count is "on" minus theirs); families with the same `base`
+   * and `exclude` share one count.
+   */
+  readonly oneHot?: { exclude: number; base?: string };
   /** pushes the flat indices of the entries that are 1 at this position, in increasing order */
   positives(position: P, out: number[]): void;
 }
@@ -30,7 +36,8 @@ export interface PropertyTable {
   readonly totals: Uint32Array;
 }
 
-export function propertyTable<P>(family: BspFamily<P>, positions: readonly P[]): PropertyTable {
+/** `skipClass`: leave out the entries of this class (the one-hot counting shortcut). */
+export function propertyTable<P>(family: BspFamily<P>, positions: readonly P[], skipClass = -1): PropertyTable {
   const size = familySize(family as BspFamily<unknown>);
   const offsets = new Uint32Array(positions.length + 1);
   const all: number[] = [];
@@ -40,7 +47,7 @@ export function propertyTable<P>(family: BspFamily<P>, positions: readonly P[]):
     family.positives(p, scratch);
     for (const i of scratch) {
       if (!(i >= 0 && i < size)) throw new Error(`${family.name}: entry ${i} outside 0..${size - 1}`);
-      all.push(i);
+      if (i % family.classes !== skipClass) all.push(i);
     }
     offsets[x + 1] = all.length;
   });

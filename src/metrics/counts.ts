@@ -5,7 +5,7 @@
 // threshold t" (f on at t <=> level >= t). The work is positions x active features x positive
 // properties instead of thresholds x features x properties x positions.
 // The plain definition is in reference.ts; tests require identical counts from both.
-import type { PropertyTable } from './bsp';
+import { propertyTable, type BspFamily, type PropertyTable } from './bsp';
 import { LEVELS, type FeatureLevels } from './levels';
 
 export interface ClassifierCounts {
@@ -47,4 +47,37 @@ export function classifierCounts(levels: FeatureLevels, props: PropertyTable, on
     for (let i = 0; i < plane; i++) tp[a + i] += tp[b + i];
   }
   return { features: F, size: P, on, tp, totals: props.totals };
+}
+
+/**
+ * Completes counts made without class `exclude` of a one-hot family: every square has exactly one
+ * class, so that class's true positives are "on" minus the other classes' (and likewise N(phi)).
+ */
+export function completeOneHot(c: ClassifierCounts, classes: number, exclude: number, positions: number): ClassifierCounts {
+  const { features: F, size: P } = c;
+  const tp = c.tp.slice(), totals = c.totals.slice();
+  for (let sq = 0; sq < P / classes; sq++) {
+    let n = positions;
+    for (let k = 0; k < classes; k++) if (k !== exclude) n -= totals[sq * classes + k];
+    totals[sq * classes + exclude] = n;
+  }
+  for (let tf = 0; tf < LEVELS * F; tf++) {
+    const on = c.on[tf], row = tf * P;
+    for (let sq = 0; sq < P / classes; sq++) {
+      let n = on;
+      for (let k = 0; k < classes; k++) if (k !== exclude) n -= tp[row + sq * classes + k];
+      tp[row + sq * classes + exclude] = n;
+    }
+  }
+  return { ...c, tp, totals };
+}
+
+/** A family's counts by the cheapest exact route; one-hot families with a common base share `cache`. */
+export function familyCounts<P>(family: BspFamily<P>, levels: FeatureLevels, positions: readonly P[], on = onCounts(levels), cache = new Map<string, ClassifierCounts>()): ClassifierCounts {
+  const oh = family.oneHot;
+  if (!oh) return classifierCounts(levels, propertyTable(family, positions), on);
+  const key = `${oh.base ?? family.id}/${oh.exclude}`;
+  let c = cache.get(key);
+  if (!c) { c = classifierCounts(levels, propertyTable(family, positions, oh.exclude), on); cache.set(key, c); }
+  return family.maskedClass === oh.exclude ? c : completeOneHot(c, family.classes, oh.exclude, levels.positions);
 }

@@ -44,44 +44,66 @@ export interface ReconstructionCounts {
   tpAndFp: number[];
 }
 
+const popcount = (v: number) => {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+};
+
+/**
+ * Fast path, bit-packed: each (threshold, feature)'s labels and each position's true board are bit
+ * planes (one plane of R*R bits per class), so the predicted board at t is an OR of the label
+ * planes of the features on at t, and TP / FP / FN are popcounts. "Exactly one true positive and
+ * exactly one false positive on a square" is computed across the class planes with bit-sliced
+ * once/twice counters.
+ */
 export function reconstructionCounts(labels: FeatureLabels, levels: FeatureLevels, truth: PropertyTable, classes: number): ReconstructionCounts {
   if (levels.positions !== truth.positions) throw new Error(`levels cover ${levels.positions} positions but ${truth.family} covers ${truth.positions}`);
-  const P = truth.size, F = labels.features, squares = P / classes;
-  const out: ReconstructionCounts = { tp: Array(LEVELS).fill(0), fp: Array(LEVELS).fill(0), fn: Array(LEVELS).fill(0), tpAndFp: Array(LEVELS).fill(0) };
-  const isTrue = new Uint8Array(P), predicted = new Int32Array(P).fill(-1);
-  const sqTp = new Uint8Array(squares), sqFp = new Uint8Array(squares);
-  const touched: number[] = [];
-  let stamp = 0;
-  for (let x = 0; x < levels.positions; x++) {
-    const t0 = truth.offsets[x], t1 = truth.offsets[x + 1];
-    for (let j = t0; j < t1; j++) isTrue[truth.indices[j]] = 1;
-    for (let t = 0; t < LEVELS; t++, stamp++) {
-      touched.length = 0;
-      for (let k = levels.offsets[x]; k < levels.offsets[x + 1]; k++) {
-        if (levels.level[k] < t) continue;
-        const tf = t * F + levels.feature[k];
-        for (let j = labels.offsets[tf]; j < labels.offsets[tf + 1]; j++) {
-          const p = labels.entries[j];
-          if (predicted[p] !== stamp) { predicted[p] = stamp; touched.push(p); }
-        }
-      }
-      let tp = 0;
-      for (const p of touched) {
-        const sq = (p / classes) | 0;
-        if (isTrue[p]) { tp++; sqTp[sq]++; } else sqFp[sq]++;
-      }
-      let both = 0;
-      for (const p of touched) {
-        const sq = (p / classes) | 0;
-        if (sqTp[sq] === 1 && sqFp[sq] === 1) both++;
-        sqTp[sq] = 0; sqFp[sq] = 0; // later classes of this square see zeros: it counts once
-      }
-      out.tp[t] += tp;
-      out.fp[t] += touched.length - tp;
-      out.fn[t] += t1 - t0 - tp;
-      out.tpAndFp[t] += both;
+  const F = labels.features, squares = truth.size / classes, W = Math.ceil(squares / 32), board = classes * W;
+  // label planes [LEVELS * F][classes][W]
+  const labelBits = new Uint32Array(LEVELS * F * board);
+  const hasLabels = new Uint8Array(LEVELS * F);
+  for (let tf = 0; tf < LEVELS * F; tf++) {
+    for (let j = labels.offsets[tf]; j < labels.offsets[tf + 1]; j++) {
+      const p = labels.entries[j], sq = (p / classes) | 0, c = p - sq * classes;
+      labelBits[tf * board + c * W + (sq >>> 5)] |= 1 << (sq & 31);
+      hasLabels[tf] = 1;
     }
-    for (let j = t0; j < t1; j++) isTrue[truth.indices[j]] = 0;
+  }
+  const out: ReconstructionCounts = { tp: Array(LEVELS).fill(0), fp: Array(LEVELS).fill(0), fn: Array(LEVELS).fill(0), tpAndFp: Array(LEVELS).fill(0) };
+  const pred = new Uint32Array(LEVELS * board), real = new Uint32Array(board);
+  for (let x = 0; x < levels.positions; x++) {
+    real.fill(0);
+    for (let j = truth.offsets[x]; j < truth.offsets[x + 1]; j++) {
+      const p = truth.indices[j], sq = (p / classes) | 0, c = p - sq * classes;
+      real[c * W + (sq >>> 5)] |= 1 << (sq & 31);
+    }
+    pred.fill(0);
+    for (let k = levels.offsets[x]; k < levels.offsets[x + 1]; k++) {
+      const f = levels.feature[k];
+      for (let t = 0; t <= levels.level[k]; t++) {
+        const tf = t * F + f;
+        if (!hasLabels[tf]) continue;
+        const src = tf * board, dst = t * board;
+        for (let i = 0; i < board; i++) pred[dst + i] |= labelBits[src + i];
+      }
+    }
+    for (let t = 0; t < LEVELS; t++) {
+      const base = t * board;
+      for (let w = 0; w < W; w++) {
+        let tpOnce = 0, tpTwice = 0, fpOnce = 0, fpTwice = 0;
+        for (let c = 0; c < classes; c++) {
+          const pr = pred[base + c * W + w], tr = real[c * W + w];
+          const tp = pr & tr, fp = pr & ~tr;
+          out.tp[t] += popcount(tp);
+          out.fp[t] += popcount(fp);
+          out.fn[t] += popcount(tr & ~pr);
+          tpTwice |= tpOnce & tp; tpOnce |= tp;
+          fpTwice |= fpOnce & fp; fpOnce |= fp;
+        }
+        out.tpAndFp[t] += popcount(tpOnce & ~tpTwice & fpOnce & ~fpTwice);
+      }
+    }
   }
   return out;
 }

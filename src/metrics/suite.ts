@@ -3,7 +3,7 @@
 // on both splits; per property family, classifier counts -> coverage, labels -> board reconstruction.
 // L0, FVE and the l2 ratio come from the same test-split pass.
 import { propertyTable, type BspFamily } from './bsp';
-import { classifierCounts, onCounts } from './counts';
+import { familyCounts, onCounts, type ClassifierCounts } from './counts';
 import { coverage, type CoverageResult } from './coverage';
 import { featureScales, LevelsBuilder, type FeatureLevels } from './levels';
 import { featureLabels, reconstructionCounts, reconstructionScore, type ReconstructionResult } from './reconstruction';
@@ -103,19 +103,19 @@ export async function supervisedMetrics<G, P>(source: ActivationSource<G>, evalu
   const test = await pass(testGames, 'test split');
   const trainOn = onCounts(train.levels);
 
+  const shared = new Map<string, ClassifierCounts>();
   const results = families.map((family, i) => {
     progress('properties', i, families.length);
-    const trainProps = propertyTable(family, train.positions);
-    const counts = classifierCounts(train.levels, trainProps, trainOn);
+    const counts = familyCounts(family, train.levels, train.positions, trainOn, shared);
     const cov = coverage(counts);
     const labels = featureLabels(counts);
     const testProps = propertyTable(family, test.positions);
     const rec = reconstructionScore(reconstructionCounts(labels, test.levels, testProps, family.classes));
     const squares = family.rows * family.rows;
     return {
-      id: family.id, name: family.name, size: trainProps.size,
-      ceiling: family.maskedClass === undefined ? 1 : 1 - squares / trainProps.size,
-      observed_ceiling: trainProps.totals.reduce((s, n) => s + (n > 0 ? 1 : 0), 0) / trainProps.size,
+      id: family.id, name: family.name, size: counts.size,
+      ceiling: family.maskedClass === undefined ? 1 : 1 - squares / counts.size,
+      observed_ceiling: counts.totals.reduce((s, n) => s + (n > 0 ? 1 : 0), 0) / counts.size,
       coverage: cov, reconstruction: rec,
     };
   });

@@ -50,9 +50,9 @@ function run(cells: Int8Array, flip: number, square: number, [dr, dc]: readonly 
   return { length, closedByMover };
 }
 
-function squareClassFamily(id: string, name: string, flipOf: (i: number) => number, maskedClass?: number): BspFamily<OthelloPosition> {
+function squareClassFamily(id: string, name: string, flipOf: (i: number) => number, maskedClass?: number, base?: string): BspFamily<OthelloPosition> {
   return {
-    id, name, rows: 8, classes: 3, maskedClass,
+    id, name, rows: 8, classes: 3, maskedClass, oneHot: { exclude: 1, base },
     positives({ state, index }, out) {
       const flip = flipOf(index);
       for (let s = 0; s < 64; s++) {
@@ -106,7 +106,7 @@ function lengthLinesFamily(id: string, name: string, closed: boolean): BspFamily
 
 export const OTHELLO_BSP_FAMILIES: readonly BspFamily<OthelloPosition>[] = [
   squareClassFamily('mine-yours', 'games_batch_to_state_stack_mine_yours_BLRRC', parityFlip),
-  squareClassFamily('mine-yours-blank-mask', 'games_batch_to_state_stack_mine_yours_blank_mask_BLRRC', parityFlip, 1),
+  squareClassFamily('mine-yours-blank-mask', 'games_batch_to_state_stack_mine_yours_blank_mask_BLRRC', parityFlip, 1, 'mine-yours'),
   {
     id: 'valid-moves', name: 'games_batch_to_valid_moves_BLRRC', rows: 8, classes: 1,
     positives({ state }, out) { for (const s of legalMoves(state).sort((a, b) => a - b)) out.push(s); },
