@@ -59,9 +59,17 @@ describe('metrics', () => {
     expect(Object.values(m.bsp).map((b) => (b as { id: string }).id)).toEqual(['valid-moves', 'lines-mine']);
   });
 
+  it('a linear probe, scored with the same reconstruction F1', async () => {
+    const r = await cli(...base, '--probe', join(MODEL, 'probes/mine-theirs-empty-L3.safetensors'), '--hook', 'blocks.3.hook_resid_post', '--test-games', '4', '--backend', 'cpu', '--out', join(dir, 'probe.json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/mine-yours: reconstruction 0\.\d{3} \(236 test positions\)/);
+    const p = read('probe.json');
+    expect(Object.keys(p.bsp)).toEqual(['games_batch_to_state_stack_mine_yours_BLRRC', 'games_batch_to_state_stack_mine_yours_blank_mask_BLRRC']);
+  });
+
   const bad: Array<[string, string[], RegExp]> = [
     ['chess (not yet)', ['--game', 'chess'], /chess models and properties are not supported yet/],
-    ['both --sae and --neurons', [...sae, '--neurons'], /exactly one of --sae <folder> and --neurons/],
+    ['both --sae and --neurons', [...sae, '--neurons'], /exactly one of --sae <folder>, --neurons and --probe <file>/],
     ['an unknown property family', [...sae, '--bsp', 'mine-yours,corners'], /unknown property family "corners"/],
     ['a hook the model lacks', ['--sae', join(MODEL, 'saes/topk-k32'), '--hook', 'blocks.9.hook_resid_post'], /not a hook of this model/],
     ['an SAE of the wrong width', ['--sae', join(MODEL, 'saes/topk-k32'), '--hook', 'blocks.0.mlp.hook_post'], /reads 128-wide inputs but blocks.0.mlp.hook_post is 512 wide/],

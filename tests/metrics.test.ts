@@ -11,6 +11,7 @@ import { featureScales, LevelsBuilder, THRESHOLDS } from '../src/metrics/levels'
 import { featureLabels, reconstructionCounts, reconstructionScore } from '../src/metrics/reconstruction';
 import { referenceCounts, referenceReconstructionCounts } from '../src/metrics/reference';
 import { supervisedMetrics, type ActivationSource } from '../src/metrics/suite';
+import { predictionF1 } from '../src/metrics/probe-baseline';
 
 const family = (id: string) => OTHELLO_BSP_FAMILIES.find((f) => f.id === id)!;
 const positives = (id: string, p: OthelloPosition) => { const out: number[] = []; family(id).positives(p, out); return out; };
@@ -168,5 +169,22 @@ describe('coverage and reconstruction by hand', () => {
     expect(featureLabels(c).entries.length).toBe(0);
     const rec = reconstructionScore({ tp: Array(11).fill(0), fp: Array(11).fill(0), fn: Array(11).fill(10), tpAndFp: Array(11).fill(0) });
     expect(rec.board_reconstruction).toBe(0);
+  });
+});
+
+describe('probe baseline scoring', () => {
+  it('fixed predictions are scored with the reconstruction counts: exact gives 1, one wrong square in 64 gives 63/64', () => {
+    const fam = family('mine-yours');
+    const positions = randomGames(3, 2).flatMap((g) => othelloPositions(g));
+    const truth = propertyTable(fam, positions);
+    expect(predictionF1(truth, 3, (x, out) => { for (let k = truth.offsets[x]; k < truth.offsets[x + 1]; k++) out.push(truth.indices[k]); }).f1).toBeCloseTo(1, 6);
+    const r = predictionF1(truth, 3, (x, out) => {
+      for (let k = truth.offsets[x]; k < truth.offsets[x + 1]; k++) {
+        const e = truth.indices[k];
+        out.push(e === 0 * 3 + (e % 3) ? (e % 3 + 1) % 3 : e); // square a1: always the wrong class
+      }
+    });
+    expect(r.counts).toEqual({ tp: 63 * positions.length, fp: positions.length, fn: positions.length });
+    expect(r.f1).toBeCloseTo(63 / 64, 6);
   });
 });

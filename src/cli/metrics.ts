@@ -15,13 +15,14 @@ import { evalGames } from '../train/data';
 import { lossRecovered } from '../train/sae-eval';
 import { isNonNegativeInt, isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
 import { readModel, readSaeFolder } from './files';
+import { probeBaseline, readProbe } from './metrics-probe';
 import { withNodeGpu } from './gpu-context';
 
-export const METRICS_USAGE = 'metrics --model <weights> --config <config> (--sae <SAE folder> | --neurons) --hook <hook name> --game othello ' +
+export const METRICS_USAGE = 'metrics --model <weights> --config <config> (--sae <SAE folder> | --neurons | --probe <probe.safetensors>) --hook <hook name> --game othello ' +
   '(--games-file <file: first half train, second half test> | --train-games 1000 --test-games 1000 --seed 2024) ' +
   '[--bsp mine-yours,mine-yours-blank-mask,valid-moves | all] [--loss-games 50] [--backend webgpu|cpu] --out <metrics.json>';
 
-const FLAGS = ['model', 'config', 'sae', 'neurons', 'hook', 'game', 'games-file', 'train-games', 'test-games', 'seed', 'bsp', 'loss-games', 'backend', 'out'];
+const FLAGS = ['model', 'config', 'sae', 'probe', 'neurons', 'hook', 'game', 'games-file', 'train-games', 'test-games', 'seed', 'bsp', 'loss-games', 'backend', 'out'];
 
 function splits(flags: Map<string, string>): { train: number[][]; test: number[][]; source: string } {
   if (flags.has('games-file')) {
@@ -57,7 +58,7 @@ export async function runMetrics(argv: string[]): Promise<string> {
   const game = required(flags, 'game');
   if (game === 'chess') throw new UsageError('--game chess: chess models and properties are not supported yet (only othello)');
   if (game !== 'othello') throw new UsageError(`--game must be othello or chess, not "${game}"`);
-  if (neurons === flags.has('sae')) throw new UsageError('give exactly one of --sae <folder> and --neurons');
+  if ([neurons, flags.has('sae'), flags.has('probe')].filter(Boolean).length !== 1) throw new UsageError('give exactly one of --sae <folder>, --neurons and --probe <file>');
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
   const out = required(flags, 'out');
@@ -72,6 +73,19 @@ export async function runMetrics(argv: string[]): Promise<string> {
   const { train, test, source } = splits(flags);
 
   const t0 = performance.now();
+  if (flags.has('probe')) {
+    const { probe, kind } = readProbe(flags.get('probe')!, width);
+    const run = async (kernels?: Kernels) => {
+      const reader = kernels ? gpuHookReader(kernels, model, hook) : { read: cpuHookReader(model, hook), destroy: () => {} };
+      try { return await probeBaseline(reader.read, probe, kind, fams, test, model.config.nCtx); } finally { reader.destroy(); }
+    };
+    const rows = backend === 'cpu' ? await run() : await withNodeGpu((k) => run(k));
+    const result = { game: 'othello', hook, dictionary: `${kind} linear probe ${flags.get('probe')}`, games: { test: test.length, source }, backend,
+      bsp: Object.fromEntries(rows.map((r) => [r.name, { id: r.id, board_reconstruction: r.board_reconstruction, counts: r.counts, positions: r.positions }])),
+      seconds: { total: (performance.now() - t0) / 1000 } };
+    writeFileSync(out, JSON.stringify(result, null, 2));
+    return [`${result.dictionary} on ${hook}:`, ...rows.map((r) => `  ${r.id}: reconstruction ${r.board_reconstruction.toFixed(3)} (${r.positions} test positions)`)].join('\n');
+  }
   const run = async (kernels?: Kernels) => {
     const reader = kernels ? gpuHookReader(kernels, model, hook) : { read: cpuHookReader(model, hook), destroy: () => {} };
     const saeRun = sae && (kernels ? gpuSaeRunner(kernels, sae) : { run: cpuSaeRunner(sae), destroy: () => {} });
