@@ -11,6 +11,12 @@
 //                sphere (ConstrainedAdam). Bindings 1 W, 2 G.
 // row_normalise  p {rows, d}: W[r] /= |W[r]|. Bindings 1 W.
 // pow_rows       p {rows, F, _, pw}: OUT[r] = sum_f F[r, f]^pw over active features. Bindings 1 F, 2 OUT.
+// gated_forward  p {n, F}: FG = ReLU(Z + BG) (the gate's pre-activation, penalised), F = 1[Z + BG > 0]
+//                * ReLU(exp(RM) Z + BM). Bindings 1 Z, 2 BG, 3 RM, 4 BM, 5 F, 6 FG.
+// gated_backward p {n, F, coef, pw}: DM holds d loss / d f and becomes d loss / d b_mag per element
+//                (zero where f = 0); DG holds d aux / d FG and becomes d loss / d b_gate per element
+//                (plus coef * pw * FG^(pw-1), zero where the gate is shut); DMZ = DM * Z * exp(RM)
+//                (for r_mag); DZ = DM * exp(RM) + DG. Bindings 1 Z, 2 BG, 3 RM, 4 BM, 5 DM, 6 DG, 7 DMZ, 8 DZ.
 
 // #include "common"
 
@@ -116,4 +122,52 @@ fn pow_rows(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec
   if (lid == 0u) {
     PR_OUT[row] = total;
   }
+}
+
+@group(0) @binding(1) var<storage, read> GF_Z: array<f32>;
+@group(0) @binding(2) var<storage, read> GF_BG: array<f32>;
+@group(0) @binding(3) var<storage, read> GF_RM: array<f32>;
+@group(0) @binding(4) var<storage, read> GF_BM: array<f32>;
+@group(0) @binding(5) var<storage, read_write> GF_F: array<f32>;
+@group(0) @binding(6) var<storage, read_write> GF_FG: array<f32>;
+
+@compute @workgroup_size(64)
+fn gated_forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = flat(wid, nwg, lid);
+  if (i >= p.a) {
+    return;
+  }
+  let j = i % p.b;
+  let z = GF_Z[i];
+  let pg = z + GF_BG[j];
+  GF_FG[i] = max(pg, 0.0);
+  GF_F[i] = select(0.0, max(exp(GF_RM[j]) * z + GF_BM[j], 0.0), pg > 0.0);
+}
+
+@group(0) @binding(1) var<storage, read> GB_Z: array<f32>;
+@group(0) @binding(2) var<storage, read> GB_BG: array<f32>;
+@group(0) @binding(3) var<storage, read> GB_RM: array<f32>;
+@group(0) @binding(4) var<storage, read> GB_BM: array<f32>;
+@group(0) @binding(5) var<storage, read_write> GB_DM: array<f32>;
+@group(0) @binding(6) var<storage, read_write> GB_DG: array<f32>;
+@group(0) @binding(7) var<storage, read_write> GB_DMZ: array<f32>;
+@group(0) @binding(8) var<storage, read_write> GB_DZ: array<f32>;
+
+@compute @workgroup_size(64)
+fn gated_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let i = flat(wid, nwg, lid);
+  if (i >= p.a) {
+    return;
+  }
+  let j = i % p.b;
+  let z = GB_Z[i];
+  let pg = z + GB_BG[j];
+  let e = exp(GB_RM[j]);
+  let open = pg > 0.0 && e * z + GB_BM[j] > 0.0;
+  let dm = select(0.0, GB_DM[i], open);
+  let dg = select(0.0, GB_DG[i] + p.c * p.d * pow(max(pg, 1e-30), p.d - 1.0), pg > 0.0);
+  GB_DM[i] = dm;
+  GB_DG[i] = dg;
+  GB_DMZ[i] = dm * z * e;
+  GB_DZ[i] = dm * e + dg;
 }

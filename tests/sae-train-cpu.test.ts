@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../src/games/othello/generator';
 import { randomArray } from '../src/model/random';
-import { saeLossAndGrads } from '../src/train/sae-cpu';
+import { gatedLossAndGrads, saeLossAndGrads } from '../src/train/sae-cpu';
 import { randomSae } from './helpers/sae';
 
 describe('SAE loss gradients', () => {
@@ -26,6 +26,36 @@ describe('SAE loss gradients', () => {
           expect(Math.abs(numeric - grad[i]) / scale, `${name}[${i}] numeric ${numeric} analytic ${grad[i]}`).toBeLessThan(2e-2);
         }
       }
+    });
+  }
+});
+
+describe('gated SAE loss gradients', () => {
+  for (const [coef, p] of [[0.3, 1], [0.5, 0.6]] as const) {
+    it(`coef ${coef}, p ${p}`, () => {
+      const sae = randomSae('gated', 6, 10, 4);
+      sae.bEnc.fill(0);
+      const x = randomArray(5 * 6, 1, mulberry32(2));
+      const g = gatedLossAndGrads(sae, x, 5, coef, p);
+      const frozen = { wDec: sae.wDec.slice(), bDec: sae.bDec.slice() };
+      const loss = () => { const r = gatedLossAndGrads(sae, x, 5, coef, p, frozen); return r.recon + r.sparsity + r.aux; };
+      const rng = mulberry32(9);
+      let checked = 0;
+      for (const [name, param, grad] of [['wEnc', sae.wEnc, g.dWEnc], ['bGate', sae.bGate!, g.dBGate], ['rMag', sae.rMag!, g.dRMag],
+        ['bMag', sae.bMag!, g.dBMag], ['wDec', sae.wDec, g.dWDec], ['bDec', sae.bDec, g.dBDec]] as const) {
+        const scale = Math.max(1e-3, ...Array.from(grad, Math.abs));
+        for (let n = 0; n < 10; n++) {
+          const i = Math.floor(rng() * param.length), h = 1e-3, old = param[i];
+          param[i] = old + h; const up = loss();
+          param[i] = old - h; const down = loss();
+          param[i] = old;
+          const numeric = (up - down) / (2 * h);
+          if (Math.abs(up + down - 2 * loss()) > 1e-3) continue; // a kink (gate or ReLU switching)
+          expect(Math.abs(numeric - grad[i]) / scale, `${name}[${i}] numeric ${numeric} analytic ${grad[i]}`).toBeLessThan(2e-2);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(20);
     });
   }
 });

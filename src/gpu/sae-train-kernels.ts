@@ -37,3 +37,16 @@ export function powRows(k: Kernels, F: GPUBuffer, out: GPUBuffer, rows: number, 
     set: (p: number) => k.writeUniform(u, [rows, cols, 0, p], [2, 3]),
   };
 }
+
+export function gatedForward(k: Kernels, z: GPUBuffer, bGate: GPUBuffer, rMag: GPUBuffer, bMag: GPUBuffer, f: GPUBuffer, fg: GPUBuffer, n: number, F: number): Step {
+  return k.step('gated_forward', k.pipeline('sae_train', 'gated_forward'), P(k, n, F, 0, 0), [z, bGate, rMag, bMag, f, fg], groups64(n));
+}
+
+/** Returns the step and a setter for (coef, p) of the gate's sparsity penalty. */
+export function gatedBackward(k: Kernels, z: GPUBuffer, bGate: GPUBuffer, rMag: GPUBuffer, bMag: GPUBuffer, dm: GPUBuffer, dg: GPUBuffer, dmz: GPUBuffer, dz: GPUBuffer, n: number, F: number) {
+  const u = P(k, n, F, 0, 1);
+  return {
+    step: k.step('gated_backward', k.pipeline('sae_train', 'gated_backward'), u, [z, bGate, rMag, bMag, dm, dg, dmz, dz], groups64(n)),
+    set: (coef: number, p: number) => k.writeUniform(u, [n, F, coef, p], [2, 3]),
+  };
+}
