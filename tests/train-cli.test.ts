@@ -48,7 +48,7 @@ describe('train-model', () => {
     expect(res.layers.length).toBe(1);
     expect(res.test_positions).toBeGreaterThan(200);
 
-    for (const kind of [['relu', '--coef', '0.05'], ['topk', '--k', '4']]) {
+    for (const kind of [['relu', '--coef', '0.05'], ['gated-anneal', '--coef', '0.3'], ['topk', '--k', '4']]) {
       const sd = join(dir, `sae-${kind[0]}`);
       const r = await cli('train-sae', '--model', join(dir, 'a', 'model.safetensors'), '--config', join(dir, 'a', 'config.json'), '--layer', '0', '--kind', ...kind,
         '--dict-size', '32', '--steps', '20', '--batch', '64', '--train-games', '10', '--test-games', '4', '--out', sd);

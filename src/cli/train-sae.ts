@@ -19,12 +19,13 @@ import { isPositiveInt, numberFlag, parseFlags, required, UsageError } from './a
 import { readBytes, readJson } from './files';
 import { withNodeGpu } from './gpu-context';
 
-export const TRAIN_SAE_USAGE = 'train-sae --model <weights.safetensors> --config <config.json> --layer L --kind relu|p-anneal|topk --dict-size F ' +
+export const TRAIN_SAE_USAGE = 'train-sae --model <weights.safetensors> --config <config.json> --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F ' +
   '(--coef C | --k K) [--steps 3000] [--batch 1024] [--lr 0.001] [--train-games 2000] [--test-games 200] [--seed 1] --out <folder>';
 
-const KINDS = ['relu', 'p-anneal', 'topk'] as const;
+const KINDS = ['relu', 'p-anneal', 'gated', 'gated-anneal', 'topk'] as const;
+const TRAINER_CLASS = { relu: 'StandardTrainer', 'p-anneal': 'PAnnealTrainer', gated: 'GatedSAETrainer', 'gated-anneal': 'GatedAnnealTrainer', topk: 'TopKTrainer' };
 
-/** dictionary_learning-style init: random unit decoder rows, encoder = decoder transposed, b_dec = data mean. */
+/** dictionary_learning-style init: random unit decoder rows, encoder = decoder transposed, b_dec = data mean (gate, magnitude biases and r_mag zero). */
 function initSae(kind: (typeof KINDS)[number], d: number, F: number, k: number | undefined, x: Float32Array, N: number, seed: number): Sae {
   const wDec = randomArray(F * d, 1, mulberry32(seed));
   const wEnc = new Float32Array(d * F);
@@ -35,6 +36,11 @@ function initSae(kind: (typeof KINDS)[number], d: number, F: number, k: number |
   }
   const bDec = new Float32Array(d);
   for (let r = 0; r < N; r++) for (let i = 0; i < d; i++) bDec[i] += x[r * d + i] / N;
+  if (kind === 'gated' || kind === 'gated-anneal') {
+    const zeros = () => new Float32Array(F);
+    return { kind: 'gated', format: 'dictionary_learning', sourceClass: 'GatedAutoEncoder', dIn: d, dSae: F, wEnc, bEnc: zeros(), wDec, bDec,
+      subtractDecoderBias: true, bGate: zeros(), rMag: zeros(), bMag: zeros() };
+  }
   return { kind: kind === 'topk' ? 'topk' : 'relu', format: 'dictionary_learning', sourceClass: kind === 'topk' ? 'AutoEncoderTopK' : 'AutoEncoder',
     dIn: d, dSae: F, wEnc, bEnc: new Float32Array(F), wDec, bDec, subtractDecoderBias: true, k };
 }
@@ -66,7 +72,7 @@ export async function runTrainSae(argv: string[]): Promise<string> {
     if (N < batch) throw new UsageError(`only ${N} training positions for a batch of ${batch}: raise --train-games`);
     console.log(`${kind} SAE, ${F} features on ${hook}: ${N} training activations, ${steps} steps of ${batch} on ${adapter}`);
     const trainer = new GpuSaeTrainer(kernels, initSae(kind, d, F, k, x, N, seed), batch);
-    const anneal = kind === 'p-anneal' ? new PAnnealSchedule(coef, steps) : undefined;
+    const anneal = kind === 'p-anneal' || kind === 'gated-anneal' ? new PAnnealSchedule(coef, steps) : undefined;
     const rng = mulberry32(seed + 17), xb = new Float32Array(batch * d);
     const warmup = Math.min(1000, Math.floor(steps / 10));
     const t0 = performance.now();
@@ -92,10 +98,11 @@ export async function runTrainSae(argv: string[]): Promise<string> {
     const metrics = { ...rec, ...lr2, positions: test.N, loss_positions_games: lossGames.length };
     writeFileSync(join(out, 'ae.safetensors'), writeSafetensors(toDictionaryLearningDict(sae)));
     const trainerConfig: Record<string, unknown> = {
-      trainer_class: kind === 'p-anneal' ? 'PAnnealTrainer' : kind === 'topk' ? 'TopKTrainer' : 'StandardTrainer',
+      trainer_class: TRAINER_CLASS[kind],
       dict_class: sae.sourceClass, activation_dim: d, dict_size: F, lr, steps, seed, layer, warmup_steps: warmup,
       sparsity_penalty: coef, ...(k ? { k } : {}), ...(anneal ? { sparsity_function: 'Lp^p', p_start: 1, p_end: 0.2, anneal_start: Math.floor(steps * 10000 / 36621), n_sparsity_updates: 10, sparsity_queue_length: 10, final_p: anneal.p, final_coef: anneal.coef } : { sparsity_function: 'L1' }),
-      loss: 'mean squared L2 reconstruction + coefficient * mean sum f^p', decoder: 'unit-norm rows (ConstrainedAdam)', b_dec_init: 'mean of the training activations',
+      loss: sae.kind === 'gated' ? 'mean squared L2 reconstruction + coefficient * mean sum ReLU(gate pre-activation)^p + auxiliary squared reconstruction from the gate through the frozen decoder' : 'mean squared L2 reconstruction + coefficient * mean sum f^p',
+      ...(sae.kind === 'gated' ? { adam_betas: [0, 0.999] } : {}), decoder: 'unit-norm rows (ConstrainedAdam)', b_dec_init: 'mean of the training activations',
     };
     writeFileSync(join(out, 'config.json'), JSON.stringify({ trainer: trainerConfig, buffer: { d_submodule: d, io: 'out', ctx_len: model.config.nCtx, out_batch_size: batch, train_games: trainGames, data: 'seeded random legal Othello games' } }, null, 2));
     writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2));
