@@ -1,26 +1,27 @@
 // `metrics`: the supervised SAE metrics of Karvonen et al. (coverage and board reconstruction per
 // board-state property family) plus L0, variance explained, loss recovered, l2 ratio and dead
 // features, for an SAE or for a hook's own units (MLP neurons as an identity dictionary).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { OTHELLO_BSP_FAMILIES, OTHELLO_DEFAULT_BSPS, othelloPositions } from '../games/othello/bsp';
 import { parseOthelloGamesFile } from '../games/othello/games-file';
 import type { Kernels } from '../gpu/kernels';
 import { hookNames, hookWidth } from '../model/config';
 import type { Model } from '../model/weights';
 import { supervisedMetrics, type ActivationSource, type SuiteResult } from '../metrics/suite';
-import { cpuHookReader, cpuSaeRunner, gpuHookReader, gpuSaeRunner, neuronSource, saeSource } from '../metrics/sources';
+import { cachingHookReader, cpuHookReader, cpuSaeRunner, gpuHookReader, gpuSaeRunner, neuronSource, saeSource } from '../metrics/sources';
 import { loadSaeFiles } from '../sae/formats';
 import type { Sae } from '../sae/types';
 import { evalGames } from '../train/data';
-import { lossRecovered } from '../train/sae-eval';
+import { lossBaseline, lossRecovered } from '../train/sae-eval';
 import { isNonNegativeInt, isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
 import { readModel, readSaeFolder } from './files';
 import { probeBaseline, readProbe } from './metrics-probe';
 import { withNodeGpu } from './gpu-context';
 
-export const METRICS_USAGE = 'metrics --model <weights> --config <config> (--sae <SAE folder> | --neurons | --probe <probe.safetensors>) --hook <hook name> --game othello ' +
+export const METRICS_USAGE = 'metrics --model <weights> --config <config> (--sae <SAE folder>[,<folder>...] | --neurons | --probe <probe.safetensors>) --hook <hook name> --game othello ' +
   '(--games-file <file: first half train, second half test> | --train-games 1000 --test-games 1000 --seed 2024) ' +
-  '[--bsp mine-yours,mine-yours-blank-mask,valid-moves | all] [--loss-games 50] [--backend webgpu|cpu] --out <metrics.json>';
+  '[--bsp mine-yours,mine-yours-blank-mask,valid-moves | all] [--loss-games 50] [--backend webgpu|cpu] --out <metrics.json, or a folder for several SAEs>';
 
 const FLAGS = ['model', 'config', 'sae', 'probe', 'neurons', 'hook', 'game', 'games-file', 'train-games', 'test-games', 'seed', 'bsp', 'loss-games', 'backend', 'out'];
 
@@ -66,8 +67,8 @@ export async function runMetrics(argv: string[]): Promise<string> {
   const hook = required(flags, 'hook');
   if (!hookNames(model.config).includes(hook) || hook.endsWith('hook_pattern')) throw new UsageError(`--hook "${hook}" is not a hook of this model with one vector per position (e.g. blocks.0.hook_resid_post)`);
   const width = hookWidth(model.config, hook, model.config.nCtx);
-  const sae = flags.has('sae') ? loadSaeFiles(readSaeFolder(flags.get('sae')!)) : undefined;
-  if (sae && sae.dIn !== width) throw new UsageError(`the SAE reads ${sae.dIn}-wide inputs but ${hook} is ${width} wide`);
+  const saes = (flags.get('sae')?.split(',') ?? []).map((dir) => ({ dir, sae: loadSaeFiles(readSaeFolder(dir)) }));
+  for (const { sae } of saes) if (sae.dIn !== width) throw new UsageError(`the SAE reads ${sae.dIn}-wide inputs but ${hook} is ${width} wide`);
   const lossGames = numberFlag(flags, 'loss-games', 50, isNonNegativeInt, 'a non-negative integer');
   const fams = families(flags);
   const { train, test, source } = splits(flags);
@@ -86,32 +87,52 @@ export async function runMetrics(argv: string[]): Promise<string> {
     writeFileSync(out, JSON.stringify(result, null, 2));
     return [`${result.dictionary} on ${hook}:`, ...rows.map((r) => `  ${r.id}: reconstruction ${r.board_reconstruction.toFixed(3)} (${r.positions} test positions)`)].join('\n');
   }
+  // Several SAEs on one hook share the model's activations (kept in memory, per game).
+  const dictionaries: Array<Sae | undefined> = saes.length > 0 ? saes.map((x) => x.sae) : [undefined];
   const run = async (kernels?: Kernels) => {
     const reader = kernels ? gpuHookReader(kernels, model, hook) : { read: cpuHookReader(model, hook), destroy: () => {} };
-    const saeRun = sae && (kernels ? gpuSaeRunner(kernels, sae) : { run: cpuSaeRunner(sae), destroy: () => {} });
-    const src: ActivationSource<number[]> = sae ? saeSource(reader.read, sae, saeRun!.run) : neuronSource(reader.read, width);
-    let last = '';
+    const read = saes.length > 1 ? cachingHookReader(reader.read) : reader.read;
+    const suites: Array<{ suite: SuiteResult; seconds: number }> = [];
     try {
-      return await supervisedMetrics(src, (g: number[]) => {
-        const positions = othelloPositions(g, model.config.nCtx);
-        return { rows: positions.map((_, i) => i), positions };
-      }, fams, train, test, {
-        onProgress: (stage, done, total) => {
-          const line = `${stage} ${done}/${total}`;
-          if (line !== last && (done === total || done % 256 === 0)) { console.error(line); last = line; }
-        },
-      });
+      for (const sae of dictionaries) {
+        const t = performance.now();
+        const saeRun = sae && (kernels ? gpuSaeRunner(kernels, sae) : { run: cpuSaeRunner(sae), destroy: () => {} });
+        const src: ActivationSource<number[]> = sae ? saeSource(read, sae, saeRun!.run) : neuronSource(read, width);
+        let last = '';
+        try {
+          suites.push({ suite: await supervisedMetrics(src, (g: number[]) => {
+            const positions = othelloPositions(g, model.config.nCtx);
+            return { rows: positions.map((_, i) => i), positions };
+          }, fams, train, test, {
+            onProgress: (stage, done, total) => {
+              const line = `${stage} ${done}/${total}`;
+              if (line !== last && (done === total || done % 256 === 0)) { console.error(line); last = line; }
+            },
+          }), seconds: (performance.now() - t) / 1000 });
+        } finally {
+          saeRun?.destroy();
+        }
+      }
     } finally {
       reader.destroy();
-      saeRun?.destroy();
     }
+    return suites;
   };
-  const suite = backend === 'cpu' ? await run() : await withNodeGpu((k) => run(k));
-  const statsSeconds = (performance.now() - t0) / 1000;
-  const loss = sae && lossGames > 0 && hook.includes('resid') ? lossRecovered(model, sae, hook, test.slice(0, lossGames)) : undefined;
-  const result = report(suite, { model, sae, hook, backend, source, train: train.length, test: test.length, lossGames, loss, statsSeconds, totalSeconds: (performance.now() - t0) / 1000 });
-  writeFileSync(out, JSON.stringify(result, null, 2));
-  return summary(result);
+  const suites = backend === 'cpu' ? await run() : await withNodeGpu((k) => run(k));
+  const lossSet = test.slice(0, lossGames);
+  const baseline = saes.length > 0 && lossGames > 0 && hook.includes('resid') ? lossBaseline(model, hook, lossSet) : undefined;
+  if (saes.length > 1) mkdirSync(out, { recursive: true });
+  const lines: string[] = [];
+  suites.forEach(({ suite, seconds }, i) => {
+    const sae = saes[i]?.sae;
+    const t = performance.now();
+    const loss = sae && baseline ? lossRecovered(model, sae, hook, lossSet, baseline) : undefined;
+    const result = report(suite, { model, sae, hook, backend, source, train: train.length, test: test.length, lossGames, loss, statsSeconds: seconds,
+      totalSeconds: seconds + (performance.now() - t) / 1000 });
+    writeFileSync(saes.length > 1 ? join(out, `${basename(saes[i].dir)}.json`) : out, JSON.stringify(result, null, 2));
+    lines.push(summary(result));
+  });
+  return lines.join('\n');
 }
 
 interface ReportContext {

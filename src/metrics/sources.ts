@@ -47,6 +47,33 @@ export function cpuHookReader(model: Model, hook: string): HookReader {
   };
 }
 
+/**
+ * Remembers each game's activations (by game object), so several dictionaries on the same hook
+ * run the model once: the suite passes slices of the same game arrays on every call.
+ */
+export function cachingHookReader(read: HookReader): HookReader {
+  const cache = new Map<number[], { x: Float32Array; length: number }>();
+  let width = 0;
+  return async (games) => {
+    const missing = games.filter((g) => !cache.has(g));
+    if (missing.length > 0) {
+      const r = await read(missing);
+      width = r.x.length / r.n;
+      let row = 0;
+      missing.forEach((g, i) => {
+        cache.set(g, { x: r.x.slice(row * width, (row + r.lengths[i]) * width), length: r.lengths[i] });
+        row += r.lengths[i];
+      });
+    }
+    const parts = games.map((g) => cache.get(g)!);
+    const lengths = parts.map((p) => p.length), n = lengths.reduce((a, b) => a + b, 0);
+    const x = new Float32Array(n * width);
+    let row = 0;
+    for (const p of parts) { x.set(p.x, row * width); row += p.length; }
+    return { x, n, lengths };
+  };
+}
+
 export type SaeRunner = (x: Float32Array, n: number) => Promise<{ acts: Float32Array; recon: Float32Array }>;
 
 export const gpuSaeRunner = (kernels: Kernels, sae: Sae): { run: SaeRunner; destroy: () => void } => {

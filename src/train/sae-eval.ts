@@ -49,23 +49,28 @@ export async function reconstructionMetrics(run: SaeRun, sae: Sae, x: Float32Arr
   return { l0: active / N, frac_variance_explained: 1 - varE / varX, dead_fraction: 1 - alive / F, alive_features: alive };
 }
 
-/** Next-move cross-entropy with the hook left alone, replaced by the SAE's reconstruction, and zeroed. */
-export function lossRecovered(model: Model, sae: Sae, hook: string, games: number[][]) {
-  const V = model.config.dVocab;
-  const ce = (replace?: (x: Float32Array) => Float32Array) => {
-    let total = 0, count = 0;
-    for (const g of games) {
-      const tokens = encodeSquares(g.slice(0, model.config.nCtx));
-      const targets = tokens.map((_, i) => (i + 1 < tokens.length ? tokens[i + 1] : -1));
-      const logits = cpuForward(model, tokens, { replace: replace ? new Map([[hook, replace]]) : undefined }).logits;
-      const r = crossEntropy(logits, targets, V);
-      total += r.loss * r.count;
-      count += r.count;
-    }
-    return total / count;
-  };
-  const ce_original = ce();
-  const ce_reconstructed = ce((x) => cpuSae(sae, x, x.length / sae.dIn).recon);
-  const ce_zero_ablated = ce((x) => new Float32Array(x.length));
+/** Next-move cross-entropy with the hook left alone and with it zeroed: the same for every SAE on that hook. */
+export function lossBaseline(model: Model, hook: string, games: number[][]) {
+  return { ce_original: hookedCrossEntropy(model, hook, games), ce_zero_ablated: hookedCrossEntropy(model, hook, games, (x) => new Float32Array(x.length)) };
+}
+
+/** Fraction of next-move loss recovered when the hook is replaced by the SAE's reconstruction (zero-ablation baseline). */
+export function lossRecovered(model: Model, sae: Sae, hook: string, games: number[][], baseline = lossBaseline(model, hook, games)) {
+  const { ce_original, ce_zero_ablated } = baseline;
+  const ce_reconstructed = hookedCrossEntropy(model, hook, games, (x) => cpuSae(sae, x, x.length / sae.dIn).recon);
   return { ce_original, ce_reconstructed, ce_zero_ablated, frac_loss_recovered: (ce_reconstructed - ce_zero_ablated) / (ce_original - ce_zero_ablated) };
+}
+
+function hookedCrossEntropy(model: Model, hook: string, games: number[][], replace?: (x: Float32Array) => Float32Array): number {
+  const V = model.config.dVocab;
+  let total = 0, count = 0;
+  for (const g of games) {
+    const tokens = encodeSquares(g.slice(0, model.config.nCtx));
+    const targets = tokens.map((_, i) => (i + 1 < tokens.length ? tokens[i + 1] : -1));
+    const logits = cpuForward(model, tokens, { replace: replace ? new Map([[hook, replace]]) : undefined }).logits;
+    const r = crossEntropy(logits, targets, V);
+    total += r.loss * r.count;
+    count += r.count;
+  }
+  return total / count;
 }
