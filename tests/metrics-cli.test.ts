@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeSquares, formatTranscript, randomGames } from '../src/games/othello';
+import { loadModel } from '../src/model/adapters';
+import { parseModelConfig, toHookedTransformerConfig } from '../src/model/config';
+import { randomModel } from '../src/model/random';
+import { readSafetensors } from '../src/tensor/safetensors';
 import { cli, errorLines, ROOT } from './helpers/cli';
 
 const MODEL = join(ROOT, 'public/models/othello-gpt-default');
@@ -73,6 +77,16 @@ describe('metrics', () => {
     expect(r.stdout).toMatch(/mine-yours: reconstruction 0\.\d{3} \(236 test positions\)/);
     const p = read('probe.json');
     expect(Object.keys(p.bsp)).toEqual(['games_batch_to_state_stack_mine_yours_BLRRC', 'games_batch_to_state_stack_mine_yours_blank_mask_BLRRC']);
+  });
+
+  it('init-model writes the random-init baseline: the weights train-model starts from', async () => {
+    const r = await cli('init-model', '--config', join(MODEL, 'config.json'), '--seed', '3', '--out', join(dir, 'random'));
+    expect(r.code, r.stderr).toBe(0);
+    const config = parseModelConfig(JSON.parse(readFileSync(join(dir, 'random', 'config.json'), 'utf8')));
+    const loaded = loadModel(readSafetensors(new Uint8Array(readFileSync(join(dir, 'random', 'model.safetensors'))), 'm').tensors, toHookedTransformerConfig(config));
+    const want = randomModel(config, 3);
+    expect(Array.from(loaded.weights.layers[1].wIn)).toEqual(Array.from(want.weights.layers[1].wIn));
+    expect(Array.from(loaded.weights.wU)).toEqual(Array.from(want.weights.wU));
   });
 
   const bad: Array<[string, string[], RegExp]> = [

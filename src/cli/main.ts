@@ -16,6 +16,7 @@ import { runTrainProbe, TRAIN_PROBE_USAGE } from './train-probe';
 import { runTrainSae, TRAIN_SAE_USAGE } from './train-sae';
 import { MODEL_CARD_USAGE, runModelCard } from './model-card';
 import { METRICS_USAGE, runMetrics } from './metrics';
+import { INIT_MODEL_USAGE, runInitModel } from './init-model';
 import { GamesFileError } from '../games/othello/games-file';
 import { RunConfigError } from '../train/run-config';
 
@@ -24,6 +25,7 @@ const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, We
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<string> }> = {
   forward: { usage: FORWARD_USAGE, run: runForward },
   'train-model': { usage: TRAIN_MODEL_USAGE, run: runTrainModel },
+  'init-model': { usage: INIT_MODEL_USAGE, run: runInitModel },
   eval: { usage: EVAL_USAGE, run: runEval },
   'train-probe': { usage: TRAIN_PROBE_USAGE, run: runTrainProbe },
   'train-sae': { usage: TRAIN_SAE_USAGE, run: runTrainSae },

@@ -6,8 +6,9 @@ import { basename, join } from 'node:path';
 import { parseModelConfig } from '../model/config';
 import { parseFlags, required, UsageError } from './args';
 import { readJson } from './files';
+import { readMetricsFolder, supervisedMetricsSection } from './model-card-metrics';
 
-export const MODEL_CARD_USAGE = 'model-card --dir <public/models/ID> --run <run folder> --manifest <public/models/index.json>';
+export const MODEL_CARD_USAGE = 'model-card --dir <public/models/ID> --run <run folder> --manifest <public/models/index.json> [--random-init <public/models/RANDOM_ID>]';
 
 interface Curve { step: number; legal_top1: number; legal_mass: number }
 interface SaeEntry { id: string; path: string; kind: string; hook: string; config: Record<string, unknown>; metrics: Record<string, number> }
@@ -37,7 +38,7 @@ function projectGames(curve: Curve[], gamesPerStep: number, target: number): num
 }
 
 export async function runModelCard(argv: string[]): Promise<string> {
-  const flags = parseFlags(argv, ['dir', 'run', 'manifest']);
+  const flags = parseFlags(argv, ['dir', 'run', 'manifest', 'random-init']);
   const dir = required(flags, 'dir'), runDir = required(flags, 'run'), manifestPath = required(flags, 'manifest');
   const id = basename(dir);
   const run = readJson(join(dir, 'training-config.json'), 'training config') as Record<string, number>;
@@ -52,12 +53,7 @@ export async function runModelCard(argv: string[]): Promise<string> {
   const adapter = logs.map((l) => /^(?:starting|resuming at step \d+): .* on (.*)$/m.exec(l)?.[1]).find(Boolean) ?? 'unknown adapter';
   const probes = ['mine-theirs-empty', 'legal-moves'].filter((k) => existsSync(join(dir, 'probes', `${k}-results.json`)))
     .map((k) => readJson(join(dir, 'probes', `${k}-results.json`), 'probe results') as { probe: string; layers: Array<{ layer: number; test_accuracy: number; train_accuracy: number }>; best_layer: number; train_games: number; test_games: number });
-  const saeDir = join(dir, 'saes');
-  const saes: SaeEntry[] = existsSync(saeDir) ? readdirSync(saeDir).sort().map((name) => {
-    const cfg = (readJson(join(saeDir, name, 'config.json'), 'SAE config') as { trainer: Record<string, unknown> }).trainer;
-    return { id: name, path: `${id}/saes/${name}`, kind: String(cfg.trainer_class), hook: `blocks.${cfg.layer}.hook_resid_post`, config: cfg,
-      metrics: readJson(join(saeDir, name, 'metrics.json'), 'SAE metrics') as Record<string, number> };
-  }) : [];
+  const saes = readSaeEntries(dir);
   if (!Number.isFinite(ev.legalTop1)) throw new UsageError(`${join(dir, 'eval.json')} has no legalTop1`);
 
   const goalMet = ev.legalTop1 >= 0.99 && ev.legalMass >= 0.95;
@@ -125,10 +121,12 @@ export async function runModelCard(argv: string[]): Promise<string> {
       const setting = s.config.k ? `k = ${s.config.k}` : `coefficient ${s.config.sparsity_penalty}${s.config.final_p ? ` (final p ${Number(s.config.final_p).toFixed(3)})` : ''}`;
       lines.push(`| ${s.id} | ${s.kind} | ${s.hook} | ${s.config.dict_size} | ${setting} | ${s.metrics.l0.toFixed(1)} | ${s.metrics.frac_variance_explained.toFixed(4)} | ${s.metrics.frac_loss_recovered.toFixed(4)} | ${pct(s.metrics.dead_fraction)} |`);
     }
-    lines.push('', 'Reproduce one: `npm run cli -- train-sae --model ... --config ... --layer L --kind relu|p-anneal|topk --dict-size F (--coef C | --k K) --steps S --batch B --out <folder>` with the values in each SAE\'s `config.json`.', '');
+    lines.push('', 'Reproduce one: `npm run cli -- train-sae --model ... --config ... --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F (--coef C | --k K) --steps S --batch B --out <folder>` with the values in each SAE\'s `config.json`.', '');
   }
+  lines.push(...supervisedMetricsSection(dir, id));
   writeFileSync(join(dir, 'README.md'), lines.join('\n'));
 
+  const supervised = supervisedOf(dir);
   const manifest = readJson(manifestPath, 'manifest') as { version: number; models: Array<Record<string, unknown>> };
   const entry = {
     id, game: 'othello', name: `Othello-GPT (${config.nLayers} layers, d_model ${config.dModel}, trained here)`,
@@ -137,11 +135,49 @@ export async function runModelCard(argv: string[]): Promise<string> {
     metrics: { legal_top1: ev.legalTop1, legal_mass: ev.legalMass, steps: step, games: step * gamesPerStep },
     hook_points: ['blocks.{l}.hook_resid_post', 'blocks.{l}.mlp.hook_post'],
     probes: probes.flatMap((p) => p.layers.map((l) => ({ kind: p.probe, layer: l.layer, path: `${id}/probes/${p.probe}-L${l.layer}.safetensors`, test_accuracy: l.test_accuracy }))),
-    saes: saes.map((s) => ({ id: s.id, path: s.path, trainer: s.kind, hook: s.hook, format: 'dictionary_learning', metrics: s.metrics })),
+    saes: saes.map((s) => ({ id: s.id, path: s.path, trainer: s.kind, hook: s.hook, format: 'dictionary_learning', metrics: { ...s.metrics, ...supervised(s.id) } })),
+    supervised_metrics: readMetricsFolder(dir).map((f) => `${id}/metrics/${f.name}.json`),
   };
   manifest.models = [entry, ...manifest.models.filter((m) => m.id !== id)];
+  if (flags.has('random-init')) {
+    const r = randomInitEntry(flags.get('random-init')!, run.init_seed, readSaeEntries);
+    manifest.models = [entry, r, ...manifest.models.filter((m) => m.id !== id && m.id !== r.id)];
+  }
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   return `wrote ${join(dir, 'README.md')} and the manifest entry for ${id}`;
+}
+
+/** The SAEs in <model folder>/saes, with their training config and unsupervised metrics. */
+function readSaeEntries(dir: string): SaeEntry[] {
+  const id = basename(dir), saeDir = join(dir, 'saes');
+  return existsSync(saeDir) ? readdirSync(saeDir).sort().map((name) => {
+    const cfg = (readJson(join(saeDir, name, 'config.json'), 'SAE config') as { trainer: Record<string, unknown> }).trainer;
+    return { id: name, path: `${id}/saes/${name}`, kind: String(cfg.trainer_class), hook: `blocks.${cfg.layer}.hook_resid_post`, config: cfg,
+      metrics: readJson(join(saeDir, name, 'metrics.json'), 'SAE metrics') as Record<string, number> };
+  }) : [];
+}
+
+/** Manifest entry of the random-init baseline: the trained model's architecture at its initial weights (made from the seed in the browser). */
+function randomInitEntry(dir: string, seed: number, saes: (dir: string) => SaeEntry[]): Record<string, unknown> & { id: string } {
+  const config = readJson(join(dir, 'model', 'config.json'), 'random-init config');
+  return {
+    id: basename(dir), game: 'othello', name: 'Untrained Othello-GPT (the default model at initialisation)',
+    description: `The default model's architecture with its initial random weights (seed ${seed}): the random-init baseline. Its predictions carry no knowledge of the game.`,
+    trained: false, random_init: { seed }, config,
+    hook_points: ['blocks.{l}.hook_resid_post', 'blocks.{l}.mlp.hook_post'],
+    saes: saes(dir).map((s) => ({ id: s.id, path: s.path, trainer: s.kind, hook: s.hook, format: 'dictionary_learning', metrics: s.metrics })),
+    probes: [],
+  };
+}
+
+/** Coverage and reconstruction per family from metrics/<sae id>.json, for the manifest. */
+function supervisedOf(dir: string) {
+  const files = new Map(readMetricsFolder(dir).map((f) => [f.name, f.m]));
+  return (saeId: string) => {
+    const m = files.get(saeId);
+    if (!m) return {};
+    return { supervised: Object.fromEntries(Object.values(m.bsp).map((b) => [b.id, { coverage: b.coverage, board_reconstruction: b.board_reconstruction }])) };
+  };
 }
 
 function paramCount(c: ReturnType<typeof parseModelConfig>): number {
