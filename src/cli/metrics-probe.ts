@@ -2,7 +2,8 @@
 // test split (coverage is not defined for a probe).
 import type { BspFamily } from '../metrics/bsp';
 import { propertyTable } from '../metrics/bsp';
-import { probeArgmax, predictionF1, type LinearProbe } from '../metrics/probe-baseline';
+import { predictionF1 } from '../metrics/probe-baseline';
+import { probePredict, type ProbeWeights } from '../train/probe-trainer';
 import type { HookReader } from '../metrics/sources';
 import { othelloPositions, type OthelloPosition } from '../games/othello/bsp';
 import { readSafetensors } from '../tensor/safetensors';
@@ -18,7 +19,7 @@ const PREDICTS: Record<string, Record<string, (sq: number, cls: number, out: num
   'legal-moves': { 'valid-moves': (sq, cls, out) => { if (cls === 1) out.push(sq); } },
 };
 
-export function readProbe(path: string, d: number): { probe: LinearProbe; kind: string } {
+export function readProbe(path: string, d: number): { probe: ProbeWeights; kind: string } {
   const file = readSafetensors(readBytes(path, 'probe'), 'probe');
   const W = file.tensors.get('W'), b = file.tensors.get('b');
   const kind = file.metadata.probe ?? '';
@@ -30,7 +31,7 @@ export function readProbe(path: string, d: number): { probe: LinearProbe; kind: 
   return { probe: { d, classes, W: W.data as Float32Array, b: b.data as Float32Array }, kind };
 }
 
-export async function probeBaseline(read: HookReader, probe: LinearProbe, kind: string, families: BspFamily<OthelloPosition>[], test: number[][], nCtx: number) {
+export async function probeBaseline(read: HookReader, probe: ProbeWeights, kind: string, families: BspFamily<OthelloPosition>[], test: number[][], nCtx: number) {
   const usable = families.filter((f) => PREDICTS[kind][f.id]);
   if (usable.length === 0) throw new UsageError(`a ${kind} probe predicts only ${Object.keys(PREDICTS[kind]).join(', ')}: pick those with --bsp`);
   const positions: OthelloPosition[] = [];
@@ -38,7 +39,7 @@ export async function probeBaseline(read: HookReader, probe: LinearProbe, kind: 
   for (let s = 0; s < test.length; s += 32) {
     const chunk = test.slice(s, s + 32);
     const { x, n } = await read(chunk);
-    argmax.push(probeArgmax(probe, x, n));
+    argmax.push(probePredict(probe, x, n));
     for (const g of chunk) positions.push(...othelloPositions(g, nCtx));
   }
   const cls = new Uint8Array(positions.length * 64);

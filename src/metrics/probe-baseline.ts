@@ -1,38 +1,9 @@
 // The linear-probe baseline (spec 5): a probe's prediction of each test position's board, scored
 // with exactly the board-reconstruction counts the SAEs get. Multiclass probes predict the argmax
-// class of each square; binary ones (legal / not legal) predict "legal" when that class wins.
+// class of each square (probePredict); binary ones (legal / not legal) predict "legal" when that class wins.
 import type { PropertyTable } from './bsp';
 import { LEVELS, type FeatureLevels } from './levels';
 import { reconstructionCounts, reconstructionScore, type FeatureLabels } from './reconstruction';
-
-export interface LinearProbe {
-  d: number;
-  classes: number;
-  /** [d, 64, classes] */
-  W: Float32Array;
-  /** [64, classes] */
-  b: Float32Array;
-}
-
-/** Argmax class per square for activations x [n, d]: [n, 64]. */
-export function probeArgmax(p: LinearProbe, x: Float32Array, n: number): Uint8Array {
-  const S = 64 * p.classes, out = new Uint8Array(n * 64), logits = new Float32Array(S);
-  for (let r = 0; r < n; r++) {
-    logits.set(p.b);
-    for (let i = 0; i < p.d; i++) {
-      const v = x[r * p.d + i];
-      if (v === 0) continue;
-      const row = i * S;
-      for (let j = 0; j < S; j++) logits[j] += v * p.W[row + j];
-    }
-    for (let sq = 0; sq < 64; sq++) {
-      let best = 0;
-      for (let c = 1; c < p.classes; c++) if (logits[sq * p.classes + c] > logits[sq * p.classes + best]) best = c;
-      out[r * 64 + sq] = best;
-    }
-  }
-  return out;
-}
 
 /**
  * Board-reconstruction F1 of fixed predictions: each predicted entry becomes a "feature" that is on
