@@ -24,7 +24,7 @@ const arg = (args: string[], name: string, fallback: string) => (args.includes(n
 
 export async function benchMetrics(args: string[]): Promise<void> {
   const dir = arg(args, '--model-dir', 'public/models/othello-gpt-default');
-  const saeDir = arg(args, '--sae', `${dir}/saes/standard-c0.1`);
+  const saeDir = arg(args, '--sae', `${dir}/saes/standard-c1.0`);
   const games = Number(arg(args, '--games', '1000')), subset = Number(arg(args, '--subset-games', '8'));
   const model = loadModel(readSafetensors(new Uint8Array(readFileSync(`${dir}/model.safetensors`)), 'model').tensors, JSON.parse(readFileSync(`${dir}/config.json`, 'utf8')));
   const files = new Map<string, Uint8Array>();

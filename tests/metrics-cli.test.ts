@@ -39,12 +39,12 @@ describe('metrics', () => {
       for (const b of f.best_features) if (b) expect(r.alive_features).toContain(b.feature);
     }
     // several SAEs in one run share the model's activations and give the same numbers
-    const multi = await cli(...base, '--sae', `${join(MODEL, 'saes/topk-k32')},${join(MODEL, 'saes/standard-c0.1')}`, '--hook', 'blocks.3.hook_resid_post', ...small, '--backend', 'cpu', '--out', join(dir, 'multi'));
+    const multi = await cli(...base, '--sae', `${join(MODEL, 'saes/topk-k32')},${join(MODEL, 'saes/standard-c1.0')}`, '--hook', 'blocks.3.hook_resid_post', ...small, '--backend', 'cpu', '--out', join(dir, 'multi'));
     expect(multi.code, multi.stderr).toBe(0);
     const again = read('multi/topk-k32.json');
     expect(again.bsp).toEqual(r.bsp);
     expect(again.frac_loss_recovered).toBe(r.frac_loss_recovered);
-    expect(read('multi/standard-c0.1.json').dictionary).toMatch(/^relu SAE/);
+    expect(read('multi/standard-c1.0.json').dictionary).toMatch(/^relu SAE/);
 
     const gpu = await cli(...base, ...sae, ...small, '--out', join(dir, 'gpu.json'));
     expect(gpu.code, gpu.stderr).toBe(0);
