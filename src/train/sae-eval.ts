@@ -7,6 +7,7 @@ import type { Model } from '../model/weights';
 import { cpuSae } from '../sae/cpu';
 import type { Sae } from '../sae/types';
 import { crossEntropy } from './cpu-backward';
+import { ReconstructionStats } from '../metrics/unsupervised';
 
 export interface SaeMetrics {
   l0: number;
@@ -25,28 +26,16 @@ export type SaeRun = (x: Float32Array, N: number) => Promise<{ acts: Float32Arra
 /** L0, FVE and dead fraction over x [N, d], in chunks. */
 export async function reconstructionMetrics(run: SaeRun, sae: Sae, x: Float32Array, N: number, chunk = 2048) {
   const d = sae.dIn, F = sae.dSae;
-  const fired = new Uint8Array(F);
-  let active = 0;
-  const mean = new Float64Array(d), meanErr = new Float64Array(d);
-  const sq = new Float64Array(d), sqErr = new Float64Array(d);
+  const fired = new Uint8Array(F), stats = new ReconstructionStats(F);
   for (let start = 0; start < N; start += chunk) {
     const n = Math.min(chunk, N - start);
     const xs = x.subarray(start * d, (start + n) * d);
     const { acts, recon } = await run(xs, n);
-    for (let i = 0; i < n * F; i++) if (acts[i] !== 0) { active++; fired[i % F] = 1; }
-    for (let i = 0; i < n * d; i++) {
-      const e = xs[i] - recon[i], j = i % d;
-      mean[j] += xs[i]; sq[j] += xs[i] * xs[i];
-      meanErr[j] += e; sqErr[j] += e * e;
-    }
+    for (let i = 0; i < n * F; i++) if (acts[i] !== 0) fired[i % F] = 1;
+    stats.add({ acts, n, lengths: [n], x: xs, recon });
   }
-  let varX = 0, varE = 0;
-  for (let j = 0; j < d; j++) {
-    varX += sq[j] / N - (mean[j] / N) ** 2;
-    varE += sqErr[j] / N - (meanErr[j] / N) ** 2;
-  }
-  const alive = fired.reduce((a, b) => a + b, 0);
-  return { l0: active / N, frac_variance_explained: 1 - varE / varX, dead_fraction: 1 - alive / F, alive_features: alive };
+  const r = stats.result(), alive = fired.reduce((a, b) => a + b, 0);
+  return { l0: r.l0, frac_variance_explained: r.fve!, dead_fraction: 1 - alive / F, alive_features: alive };
 }
 
 /** Next-move cross-entropy with the hook left alone and with it zeroed: the same for every SAE on that hook. */
