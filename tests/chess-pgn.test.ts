@@ -1,0 +1,33 @@
+// Chess transcripts: the 32-character vocabulary (spec 1.3 test vector) and PGN conversion.
+import { describe, expect, it } from 'vitest';
+import { pgnToTranscript } from '../src/games/chess/pgn';
+import { CHESS_VOCAB_SIZE, decodeChess, encodeChess } from '../src/games/chess/tokenizer';
+
+describe('chess vocabulary', () => {
+  it('matches the spec\'s test vector and round-trips', () => {
+    expect(CHESS_VOCAB_SIZE).toBe(32);
+    expect(encodeChess(';1.e4 c5 2.N')).toEqual([15, 6, 4, 27, 9, 0, 25, 10, 0, 7, 4, 19]);
+    expect(decodeChess([6, 4, 27, 9, 0, 27, 10, 0, 7, 4, 19, 28])).toBe('1.e4 e5 2.Nf');
+  });
+  it('rejects characters and ids outside the vocabulary', () => {
+    expect(() => encodeChess(';1.e4?')).toThrow(/character "\?" at position 5 is not in the chess vocabulary/);
+    expect(() => decodeChess([3, 32])).toThrow(/token 32 at position 1 is outside 0..31/);
+  });
+});
+
+describe('PGN to transcript', () => {
+  it('strips headers, comments, clocks, NAGs, variations, results and "..." numbering', () => {
+    const pgn = `[Event "Casual"]\n[White "A"]\n\n1. e4 {[%clk 0:03:00]} 1... e5 $1 2. Nf3!? (2. f4 exf4) Nc6 3. Bb5 a6 ; a comment\n4. O-O 1-0`;
+    expect(pgnToTranscript(pgn)).toBe(';1.e4 e5 2.Nf3 Nc6 3.Bb5 a6 4.O-O');
+  });
+  it('writes captures, checks, mates and promotions in SAN', () => {
+    expect(pgnToTranscript('1. f3 e5 2. g4 Qh4#')).toBe(';1.f3 e5 2.g4 Qh4#');
+    expect(pgnToTranscript('1. h4 g5 2. hxg5 h6 3. gxh6 Nf6 4. h7 Ng8 5. hxg8=Q')).toBe(';1.h4 g5 2.hxg5 h6 3.gxh6 Nf6 4.h7 Ng8 5.hxg8=Q');
+  });
+  it('names the first illegal move and refuses empty or broken input', () => {
+    expect(() => pgnToTranscript('1. e4 e5 2. Ke3')).toThrow(/move 2\. "Ke3" is not legal/);
+    expect(() => pgnToTranscript('1. e4 e5 2. Nf3 Nf3')).toThrow(/move 2\.\.\. "Nf3" is not legal/);
+    expect(() => pgnToTranscript('[Event "x"]\n*')).toThrow(/no moves/);
+    expect(() => pgnToTranscript('1. e4 {unclosed')).toThrow(/unbalanced/);
+  });
+});
