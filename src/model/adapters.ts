@@ -4,8 +4,9 @@
 import { shapeStr, transposeData as transpose, type Tensor } from '../tensor/tensor';
 import { ConfigError, parseModelConfig, type ModelConfig } from './config';
 import type { LayerWeights, Model, ModelWeights } from './weights';
+import { fromGpt2, Gpt2FormatError, isGpt2Dict, type Gpt2Layout } from './gpt2-adapter';
 
-export type WeightFormat = 'transformer_lens' | 'mingpt';
+export type WeightFormat = 'transformer_lens' | 'mingpt' | Gpt2Layout;
 
 export class WeightFormatError extends Error {
   constructor(message: string) {
@@ -14,14 +15,12 @@ export class WeightFormatError extends Error {
   }
 }
 
-export function detectFormat(keys: Iterable<string>): WeightFormat {
-  const set = new Set(keys);
+export function detectFormat(keys: Iterable<string>): 'transformer_lens' | 'mingpt' | 'gpt2' {
+  const list = [...keys], set = new Set(list);
   if (set.has('embed.W_E')) return 'transformer_lens';
   if (set.has('tok_emb.weight')) return 'mingpt';
-  if (set.has('transformer.wte.weight') || set.has('_orig_mod.transformer.wte.weight')) {
-    throw new WeightFormatError('this looks like a nanoGPT / GPT-2 state dict, which is not supported yet (TransformerLens and minGPT are)');
-  }
-  throw new WeightFormatError('unrecognised state dict: expected TransformerLens keys (embed.W_E, ...) or minGPT keys (tok_emb.weight, ...)');
+  if (isGpt2Dict(list)) return 'gpt2';
+  throw new WeightFormatError('unrecognised state dict: expected TransformerLens keys (embed.W_E, ...), minGPT keys (tok_emb.weight, ...) or nanoGPT / GPT-2 keys (transformer.wte.weight, ...)');
 }
 
 /** Reads a tensor, checking its shape; `optional` returns undefined instead of failing when absent. */
@@ -136,10 +135,19 @@ function fromMinGpt(dict: Map<string, Tensor>, c: ModelConfig): ModelWeights {
   };
 }
 
-/** Loads a state dict (TransformerLens or minGPT keys) with a HookedTransformerConfig-style JSON. */
+/** Loads a state dict (TransformerLens, minGPT, nanoGPT or Hugging Face GPT-2 keys) with a HookedTransformerConfig-style JSON. */
 export function loadModel(dict: Map<string, Tensor>, configJson: unknown): Model & { format: WeightFormat } {
   const config = parseModelConfig(configJson);
   const format = detectFormat(dict.keys());
+  if (format === 'gpt2') {
+    try {
+      const { weights, layout } = fromGpt2(dict, config);
+      return { config, weights, format: layout };
+    } catch (e) {
+      if (e instanceof Gpt2FormatError) throw new WeightFormatError(e.message);
+      throw e;
+    }
+  }
   const weights = format === 'transformer_lens' ? fromTransformerLens(dict, config) : fromMinGpt(dict, config);
   return { config, weights, format };
 }
