@@ -90,7 +90,7 @@ describe('metrics', () => {
   });
 
   const bad: Array<[string, string[], RegExp]> = [
-    ['chess (not yet)', ['--game', 'chess'], /chess models and properties are not supported yet/],
+    ['chess (not yet)', ['--game', 'chess'], /--game chess: this command does not run chess games yet/],
     ['both --sae and --neurons', [...sae, '--neurons'], /exactly one of --sae <folder>, --neurons and --probe <file>/],
     ['an unknown property family', [...sae, '--bsp', 'mine-yours,corners'], /unknown property family "corners"/],
     ['a hook the model lacks', ['--sae', join(MODEL, 'saes/topk-k32'), '--hook', 'blocks.9.hook_resid_post'], /not a hook of this model/],

@@ -57,7 +57,7 @@ export async function runMetrics(argv: string[]): Promise<string> {
   const neurons = argv.includes('--neurons');
   const flags = parseFlags(argv.filter((a) => a !== '--neurons'), FLAGS);
   const game = required(flags, 'game');
-  if (game === 'chess') throw new UsageError('--game chess: chess models and properties are not supported yet (only othello)');
+  if (game === 'chess') throw new UsageError('--game chess: this command does not run chess games yet (only othello)');
   if (game !== 'othello') throw new UsageError(`--game must be othello or chess, not "${game}"`);
   if ([neurons, flags.has('sae'), flags.has('probe')].filter(Boolean).length !== 1) throw new UsageError('give exactly one of --sae <folder>, --neurons and --probe <file>');
   const backend = flags.get('backend') ?? 'webgpu';
