@@ -31,3 +31,17 @@ describe('PGN to transcript', () => {
     expect(() => pgnToTranscript('1. e4 {unclosed')).toThrow(/unbalanced/);
   });
 });
+
+describe('generated chess games', () => {
+  it('are legal, seeded, in the transcript format, and the capture bias shows in them', async () => {
+    const { randomChessGame } = await import('../src/games/chess/generator');
+    const { mulberry32 } = await import('../src/games/othello/generator');
+    const a = randomChessGame(mulberry32(1)), b = randomChessGame(mulberry32(1));
+    expect(a).toBe(b);
+    expect(a.startsWith(';1.')).toBe(true);
+    expect(pgnToTranscript(a.slice(1))).toBe(a); // replays legally to the same SAN
+    const captures = (bias: number) => Array.from({ length: 6 }, (_, i) => randomChessGame(mulberry32(100 + i), { captureBias: bias, maxChars: 200 }))
+      .join(' ').split('x').length;
+    expect(captures(0.9)).toBeGreaterThan(captures(0));
+  });
+});
