@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, copyFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT } from './helpers/cli';
+import { cli, errorLines, ROOT } from './helpers/cli';
+import { toGpt2Dict } from '../src/model/gpt2-adapter';
 import { toTransformerLensDict } from '../src/model/adapters';
 import { hookNames, toHookedTransformerConfig, type ModelConfig } from '../src/model/config';
 import { randomModel } from '../src/model/random';
@@ -93,4 +94,34 @@ describe('cli forward', () => {
       expect(lines[0]).toMatch(message);
     });
   }
+});
+
+describe('forward --game chess', () => {
+  // a nanoGPT-layout chess model (32-character vocabulary, GPT-2 shapes, no biases written)
+  const chess: ModelConfig = { nLayers: 1, dModel: 32, nHeads: 4, dHead: 8, dMlp: 64, dVocab: 32, nCtx: 48, gelu: 'tanh', normalization: 'LN', eps: 1e-5 };
+  let cdir: string;
+  beforeAll(() => {
+    cdir = mkdtempSync(join(tmpdir(), 'chess-cli-'));
+    writeFileSync(join(cdir, 'model.safetensors'), writeSafetensors(toGpt2Dict(randomModel(chess, 2), 'nanogpt', { prefix: '_orig_mod.' })));
+    writeFileSync(join(cdir, 'config.json'), JSON.stringify(toHookedTransformerConfig(chess)));
+  });
+  const args = () => ['forward', '--model', join(cdir, 'model.safetensors'), '--config', join(cdir, 'config.json'), '--game', 'chess'];
+
+  it('runs a PGN as its transcript on both backends', async () => {
+    for (const backend of ['cpu', 'webgpu']) {
+      const out = join(cdir, `${backend}.safetensors`);
+      const r = await cli(...args(), '--pgn', '[Event "x"]\n1. e4 {book} e5 2. Nf3 *', '--backend', backend, '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readSafetensors(readFileSync(out)).tensors.get('logits')!.shape).toEqual([';1.e4 e5 2.Nf3'.length, 32]);
+    }
+  });
+
+  it('names an illegal move, and refuses an Othello model or a transcript longer than the context', async () => {
+    const illegal = await cli(...args(), '--pgn', '1. e4 e5 2. Ke3', '--out', join(cdir, 'x.safetensors'));
+    expect(errorLines(illegal.stderr)).toEqual(['error: --pgn: move 2. "Ke3" is not legal in this position']);
+    const othello = await cli('forward', '--model', join(dir, 'model.safetensors'), '--config', join(dir, 'config.json'), '--game', 'chess', '--pgn', '1. e4', '--out', join(cdir, 'x.safetensors'));
+    expect(errorLines(othello.stderr)[0]).toMatch(/32-character vocabulary; this model's d_vocab is 61/);
+    const long = await cli(...args(), '--pgn', '1. e4 e5 2. Nf3 Nc6 3. Bb5 a6 4. Ba4 Nf6 5. O-O Be7 6. Re1 b5', '--out', join(cdir, 'x.safetensors'));
+    expect(errorLines(long.stderr)[0]).toMatch(/characters; the model's context is 48/);
+  });
 });

@@ -11,12 +11,14 @@ import { writeSafetensors } from '../tensor/safetensors';
 import type { Tensor } from '../tensor/tensor';
 import { parseFlags, required, UsageError } from './args';
 import { readModel, readSaeFolder } from './files';
+import { PgnError, pgnToTranscript } from '../games/chess/pgn';
+import { CHESS_VOCAB_SIZE, ChessTokenError, encodeChess } from '../games/chess/tokenizer';
 
 export const FORWARD_USAGE =
-  'forward --model <weights.safetensors> --config <config.json> --game othello (--moves "<moves>" | --tokens "<ids>") ' +
+  'forward --model <weights.safetensors> --config <config.json> (--game othello (--moves "<moves>" | --tokens "<ids>") | --game chess --pgn "<movetext>") ' +
   '[--backend cpu|webgpu] [--sae <SAE folder> --sae-hook <hook name>] --out <file.safetensors>';
 
-const FLAGS = ['model', 'config', 'game', 'moves', 'tokens', 'backend', 'sae', 'sae-hook', 'out'] as const;
+const FLAGS = ['model', 'config', 'game', 'moves', 'tokens', 'pgn', 'backend', 'sae', 'sae-hook', 'out'] as const;
 
 export function parseTokenList(text: string): number[] {
   const parts = text.trim().split(/[\s,]+/).filter((p) => p !== '');
@@ -46,15 +48,32 @@ function othelloTokens(flags: Map<string, string>, model: Model): number[] {
   return ids;
 }
 
+/** A chess game from --pgn (ordinary PGN or movetext), as Karvonen's transcript's character ids. */
+function chessTokens(flags: Map<string, string>, model: Model): number[] {
+  const pgn = flags.get('pgn');
+  if (pgn === undefined) throw new UsageError('--game chess needs --pgn "<movetext>"');
+  let ids: number[];
+  try {
+    ids = encodeChess(pgnToTranscript(pgn));
+  } catch (e) {
+    if (e instanceof PgnError || e instanceof ChessTokenError) throw new UsageError(`--pgn: ${e.message}`);
+    throw e;
+  }
+  const { nCtx, dVocab } = model.config;
+  if (dVocab !== CHESS_VOCAB_SIZE) throw new UsageError(`a chess model has a ${CHESS_VOCAB_SIZE}-character vocabulary; this model's d_vocab is ${dVocab}`);
+  if (ids.length > nCtx) throw new UsageError(`the transcript has ${ids.length} characters; the model's context is ${nCtx}`);
+  return ids;
+}
+
 export async function runForward(argv: string[]): Promise<string> {
   const flags = parseFlags(argv, FLAGS);
   const game = required(flags, 'game');
-  if (game !== 'othello') throw new UsageError(`--game ${game} is not supported yet (supported: othello)`);
+  if (game !== 'othello' && game !== 'chess') throw new UsageError(`--game must be othello or chess, not "${game}"`);
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
   const out = required(flags, 'out');
   const model = readModel(required(flags, 'model'), required(flags, 'config'));
-  const tokens = othelloTokens(flags, model);
+  const tokens = game === 'chess' ? chessTokens(flags, model) : othelloTokens(flags, model);
 
   let sae: Sae | undefined;
   let saeHook: string | undefined;
