@@ -9,6 +9,8 @@ import { EPS } from './coverage';
 import { LEVELS, THRESHOLDS, type FeatureLevels } from './levels';
 
 const HIGH_PRECISION = Math.fround(0.95);
+/** The last threshold slot (t = 1.0) is replaced by the paper's adaptive rule (spec 3.5, step 4). */
+const LAST = LEVELS - 1;
 const MIN_SUPPORT = 10;
 
 /** Labels per (threshold, alive feature): the entries it predicts, CSR over t * F + f. */
@@ -80,13 +82,18 @@ export function reconstructionCounts(labels: FeatureLabels, levels: FeatureLevel
     }
     pred.fill(0);
     for (let k = levels.offsets[x]; k < levels.offsets[x + 1]; k++) {
-      const f = levels.feature[k];
+      const f = levels.feature[k], top = Math.min(levels.level[k], LAST - 1);
+      let adaptive = -1;
       for (let t = 0; t <= levels.level[k]; t++) {
         const tf = t * F + f;
         if (!hasLabels[tf]) continue;
+        adaptive = tf;
+        if (t > top) continue;
         const src = tf * board, dst = t * board;
         for (let i = 0; i < board; i++) pred[dst + i] |= labelBits[src + i];
       }
+      // the last slot: each active feature contributes its labels at the highest threshold where it is on and has any
+      if (adaptive >= 0) for (let i = 0, src = adaptive * board, dst = LAST * board; i < board; i++) pred[dst + i] |= labelBits[src + i];
     }
     for (let t = 0; t < LEVELS; t++) {
       const base = t * board;
@@ -117,7 +124,7 @@ export interface ReconstructionResult {
   /** per-class F1 at the chosen threshold: the published number */
   board_reconstruction: number;
   threshold: number;
-  /** [LEVELS] per-class (micro) F1 */
+  /** [LEVELS] per-class (micro) F1; the last entry is the adaptive-threshold variant ("last_f1_score_per_class") */
   f1_per_class: number[];
   /** [LEVELS] F1 after counting squares with both a true and a false positive as wrong */
   f1_per_square: number[];

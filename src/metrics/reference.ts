@@ -34,7 +34,16 @@ export function referenceReconstructionCounts(labels: FeatureLabels, acts: Float
   for (let t = 0; t < LEVELS; t++) {
     for (let x = 0; x < N; x++) {
       const pred = new Uint8Array(P);
-      for (let p = 0; p < P; p++) for (let f = 0; f < F; f++) if (acts[x * F + f] > thr[f * LEVELS + t] && dense[(t * F + f) * P + p]) { pred[p] = 1; break; }
+      if (t < LEVELS - 1) {
+        for (let p = 0; p < P; p++) for (let f = 0; f < F; f++) if (acts[x * F + f] > thr[f * LEVELS + t] && dense[(t * F + f) * P + p]) { pred[p] = 1; break; }
+      } else {
+        // adaptive last slot: each feature uses the highest threshold at which it is on and has at least one label
+        for (let f = 0; f < F; f++) {
+          let best = -1;
+          for (let u = 0; u < LEVELS; u++) if (acts[x * F + f] > thr[f * LEVELS + u] && dense.subarray((u * F + f) * P, (u * F + f + 1) * P).includes(1)) best = u;
+          if (best >= 0) for (let p = 0; p < P; p++) if (dense[(best * F + f) * P + p]) pred[p] = 1;
+        }
+      }
       for (let sq = 0; sq < P / classes; sq++) {
         let tp = 0, fp = 0;
         for (let c = 0; c < classes; c++) {
