@@ -74,7 +74,7 @@ export async function supervisedMetrics<G, P>(source: ActivationSource<G>, evalu
   const { alive, scale } = featureScales(scaleSet.acts, scaleSet.n, F);
   const stats = new ReconstructionStats(F);
 
-  const pass = async (games: G[], stage: string, first?: EncodedGames): Promise<{ levels: FeatureLevels; positions: P[] }> => {
+  const pass = async (games: G[], stage: string, measure: boolean, first?: EncodedGames): Promise<{ levels: FeatureLevels; positions: P[] }> => {
     const builder = new LevelsBuilder(alive, scale, F);
     const positions: P[] = [];
     const consume = (enc: EncodedGames, chunk: G[]) => {
@@ -87,7 +87,7 @@ export async function supervisedMetrics<G, P>(source: ActivationSource<G>, evalu
         offset += enc.lengths[i];
       });
       builder.add(enc.acts, enc.n, rows);
-      if (stage === 'test split') stats.add(enc);
+      if (measure) stats.add(enc);
     };
     let start = 0;
     if (first) { consume(first, games.slice(0, scaleCount)); start = scaleCount; }
@@ -99,8 +99,8 @@ export async function supervisedMetrics<G, P>(source: ActivationSource<G>, evalu
     progress(stage, games.length, games.length);
     return { levels: builder.build(), positions };
   };
-  const train = await pass(trainGames, 'train split', scaleSet);
-  const test = await pass(testGames, 'test split');
+  const train = await pass(trainGames, 'train split', false, scaleSet);
+  const test = await pass(testGames, 'test split', true); // L0 / FVE on the test split
   const trainOn = onCounts(train.levels);
 
   const shared = new Map<string, ClassifierCounts>();
