@@ -6,7 +6,7 @@ import { predictionF1 } from '../metrics/probe-baseline';
 import { probePredict, type ProbeWeights } from '../train/probe-trainer';
 import type { HookReader } from '../metrics/sources';
 import { othelloPositions, type OthelloPosition } from '../games/othello/bsp';
-import { readSafetensors } from '../tensor/safetensors';
+import { parseProbeFile, ProbeFileError } from '../train/probe-file';
 import { UsageError } from './args';
 import { readBytes } from './files';
 
@@ -20,15 +20,12 @@ const PREDICTS: Record<string, Record<string, (sq: number, cls: number, out: num
 };
 
 export function readProbe(path: string, d: number): { probe: ProbeWeights; kind: string } {
-  const file = readSafetensors(readBytes(path, 'probe'), 'probe');
-  const W = file.tensors.get('W'), b = file.tensors.get('b');
-  const kind = file.metadata.probe ?? '';
-  if (!W || !b || !(kind in PREDICTS)) throw new UsageError(`--probe "${path}" is not a probe written by train-probe (needs tensors W, b and metadata probe = ${Object.keys(PREDICTS).join(' | ')})`);
-  const classes = W.shape[W.shape.length - 1];
-  if (W.shape.join() !== [d, 8, 8, classes].join() || b.shape.join() !== [8, 8, classes].join()) {
-    throw new UsageError(`--probe "${path}": W is [${W.shape}] and b [${b.shape}], expected [${d},8,8,C] and [8,8,C] for this hook`);
+  try {
+    return parseProbeFile(readBytes(path, 'probe'), path, d);
+  } catch (e) {
+    if (e instanceof ProbeFileError) throw new UsageError(`--probe ${e.message}`);
+    throw e;
   }
-  return { probe: { d, classes, W: W.data as Float32Array, b: b.data as Float32Array }, kind };
 }
 
 export async function probeBaseline(read: HookReader, probe: ProbeWeights, kind: string, families: BspFamily<OthelloPosition>[], test: number[][], nCtx: number) {

@@ -16,7 +16,32 @@ export interface ManifestModel {
   card?: string;
   /** measured quality, e.g. legal_top1, legal_mass, games */
   metrics?: Record<string, number>;
+  hookPoints: string[];
+  saes: ManifestSae[];
+  probes: ManifestProbe[];
+  /** supervised-metrics JSON files (SAEs and baselines) relative to public/models/ */
+  supervisedMetrics: string[];
 }
+
+export interface ManifestSae {
+  id: string;
+  /** folder relative to public/models/ */
+  path: string;
+  trainer: string;
+  hook: string;
+  format: string;
+  metrics: Record<string, unknown>;
+}
+
+export interface ManifestProbe {
+  kind: string;
+  layer: number;
+  path: string;
+  test_accuracy: number;
+}
+
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x) => typeof x === 'object' && x !== null) : []);
 
 export class ManifestError extends Error {
   constructor(message: string) {
@@ -40,6 +65,14 @@ export function parseManifest(json: unknown): ManifestModel[] {
       randomInit: Number.isSafeInteger(seed) ? { seed: seed as number } : undefined,
       card: typeof m.card === 'string' ? m.card : undefined,
       metrics: typeof m.metrics === 'object' && m.metrics !== null ? (m.metrics as Record<string, number>) : undefined,
+      hookPoints: Array.isArray(m.hook_points) ? m.hook_points.filter((h): h is string => typeof h === 'string') : [],
+      saes: list(m.saes).map((e) => ({
+        id: str(e.id), path: str(e.path), trainer: str(e.trainer), hook: str(e.hook), format: str(e.format),
+        metrics: typeof e.metrics === 'object' && e.metrics !== null ? (e.metrics as Record<string, unknown>) : {},
+      })).filter((e) => e.id && e.path && e.hook),
+      probes: list(m.probes).map((e) => ({ kind: str(e.kind), layer: Number(e.layer), path: str(e.path), test_accuracy: Number(e.test_accuracy) }))
+        .filter((e) => e.kind && e.path && Number.isInteger(e.layer)),
+      supervisedMetrics: Array.isArray(m.supervised_metrics) ? m.supervised_metrics.filter((h): h is string => typeof h === 'string') : [],
     };
   });
 }

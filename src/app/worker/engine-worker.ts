@@ -1,0 +1,52 @@
+// The page's worker: owns the model, the SAE and the GPU device (WebGPU in the worker, or the CPU
+// reference), so the page never freezes while they run. One request at a time, in arrival order.
+import { browserShaderSource } from '../../gpu/browser';
+import { createGpuContext } from '../../gpu/context';
+import { loadAssets } from './assets';
+import type { Reply, Request, Results } from './protocol';
+import { Workbench } from './workbench';
+
+let bench: Workbench | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+const post = (reply: Reply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
+
+async function handle(id: number, req: Request): Promise<unknown> {
+  const progress = (label: string) => (done: number, total: number) => post({ id, kind: 'progress', label, done, total });
+  if (req.type === 'load') {
+    const t0 = performance.now();
+    progress('loading model and SAE')(0, 2);
+    const assets = await loadAssets(req);
+    progress('starting the GPU')(1, 2);
+    bench?.destroy();
+    const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
+    bench = await Workbench.create(assets, req.forceCpu ? null : () => createGpuContext(gpu), browserShaderSource);
+    if (req.forceCpu) bench.gpuProblem = 'the CPU reference was requested';
+    const result: Results['load'] = {
+      backend: bench.backend, gpuProblem: bench.gpuProblem, modelName: assets.modelName, hook: assets.hook, layer: assets.layer,
+      nCtx: assets.model.config.nCtx, dSae: assets.sae?.dSae ?? 0, saeName: assets.saeName, probes: assets.probeNames,
+      statics: bench.featureStatics(), ms: performance.now() - t0,
+    };
+    return result;
+  }
+  if (!bench) throw new Error('no model loaded yet');
+  if (req.type === 'analyze') return bench.analyze(req.moves);
+  if (req.type === 'intervene') return bench.intervene(req.moves, req.position, req.edits);
+  if (req.type === 'atlas') {
+    const t0 = performance.now();
+    const r = await bench.atlas(req.games, req.seed, progress('feature atlas'));
+    return { ...r, ms: performance.now() - t0 } satisfies Results['atlas'];
+  }
+  throw new Error(`unknown request ${(req as { type: string }).type}`);
+}
+
+self.onmessage = (e: MessageEvent<{ id: number; req: Request }>) => {
+  const { id, req } = e.data;
+  queue = queue.then(async () => {
+    try {
+      post({ id, kind: 'result', result: await handle(id, req) });
+    } catch (err) {
+      post({ id, kind: 'error', message: (err as Error)?.message ?? String(err) });
+    }
+  });
+};

@@ -1,0 +1,252 @@
+// What the page's worker computes, independent of how messages arrive (tested in Node): the model
+// and SAE forward for a whole game on WebGPU (WGSL) or the CPU reference, probe readings, feature
+// interventions, per-feature static views (decoder through the probe, direct logit effect) and the
+// feature atlas on a sample of games.
+import { encodeSquares, OTHELLO_BSP_FAMILIES, othelloPositions, randomGames, tokenVectorToBoard } from '../../games/othello';
+import type { GpuContext } from '../../gpu/context';
+import { Kernels, type ShaderSource } from '../../gpu/kernels';
+import { GpuModel } from '../../gpu/model-runner';
+import { GpuSae } from '../../gpu/sae-runner';
+import { buildAtlas, type FeatureAtlas } from '../../metrics/atlas';
+import { cpuForward, softmaxRows } from '../../model/cpu-forward';
+import type { Model } from '../../model/weights';
+import { cpuSae, saeEncode } from '../../sae/cpu';
+import type { Sae } from '../../sae/types';
+import { probeDirection, probeProbabilities, type ProbeKind } from '../../train/probe-file';
+import type { ProbeWeights } from '../../train/probe-trainer';
+
+export interface LoadedAssets {
+  model: Model;
+  hook: string;
+  sae?: Sae;
+  probes: Array<{ kind: ProbeKind; probe: ProbeWeights }>;
+}
+
+export interface GameAnalysis {
+  /** positions analysed: min(moves, n_ctx); position t is the board after move t */
+  T: number;
+  /** [T, 64] next-move probabilities by square after each move (NaN on the centre squares) */
+  probs: Float32Array;
+  /** SAE width, 0 without an SAE */
+  F: number;
+  /** [T, F] feature activations */
+  acts: Float32Array;
+  /** [T, 64, 3] mine-theirs-empty probe probabilities (classes theirs, empty, mine), empty without that probe */
+  boardProbe: Float32Array;
+  /** [T, 64] legal-move probe's probability that each square is legal, empty without that probe */
+  legalProbe: Float32Array;
+  backend: string;
+  ms: number;
+}
+
+export type Edit = { feature: number; mode: 'ablate' | 'clamp'; value: number };
+
+export interface InterventionResult {
+  /** [64] next-move probabilities at the position without and with the edits */
+  clean: Float32Array;
+  patched: Float32Array;
+  /** each edited feature's activation before the edit, at the position */
+  before: number[];
+}
+
+export interface FeatureStatics {
+  /** [F, 64, 3] change of the board probe's logits per unit of each feature's decoder direction */
+  probeDirection: Float32Array;
+  /** [F, 64] direct logit effect per unit activation on each square's move (centre NaN) */
+  logitEffect: Float32Array;
+}
+
+export type Progress = (done: number, total: number) => void;
+
+interface GpuConnection {
+  model: GpuModel;
+  sae?: GpuSae;
+  adapterName: string;
+  lost: boolean;
+}
+
+export type GpuFactory = () => Promise<GpuContext>;
+
+export class Workbench {
+  private conn?: GpuConnection;
+  backend = 'CPU reference';
+  gpuProblem?: string;
+
+  private constructor(readonly assets: LoadedAssets, private readonly gpuFactory: GpuFactory | null, private readonly shaders: ShaderSource) {}
+
+  /** Connects to the GPU when a factory is given; a failure leaves the CPU reference in charge, with the reason kept. */
+  static async create(assets: LoadedAssets, gpuFactory: GpuFactory | null, shaders: ShaderSource): Promise<Workbench> {
+    const wb = new Workbench(assets, gpuFactory, shaders);
+    if (gpuFactory) {
+      try {
+        await wb.connect();
+      } catch (e) {
+        wb.gpuProblem = (e as Error).message;
+      }
+    } else {
+      wb.gpuProblem = 'WebGPU is not available here (no navigator.gpu)';
+    }
+    return wb;
+  }
+
+  private async connect(): Promise<void> {
+    const ctx = await this.gpuFactory!();
+    const k = new Kernels(ctx, this.shaders);
+    const conn: GpuConnection = { model: new GpuModel(k, this.assets.model), sae: this.assets.sae ? new GpuSae(k, this.assets.sae) : undefined, adapterName: ctx.adapterName, lost: false };
+    void ctx.lost.then(() => { conn.lost = true; });
+    this.conn = conn;
+    this.backend = `WebGPU (${ctx.adapterName})`;
+  }
+
+  /** The GPU connection, re-created after a device loss; undefined when only the CPU is left. */
+  private async gpu(): Promise<GpuConnection | undefined> {
+    if (this.conn?.lost) {
+      this.conn = undefined;
+      try {
+        await this.connect();
+        this.gpuProblem = undefined;
+      } catch (e) {
+        this.backend = 'CPU reference';
+        this.gpuProblem = `the GPU device was lost and could not be re-created (${(e as Error).message})`;
+      }
+    }
+    return this.conn;
+  }
+
+  private async hookAndLogits(games: number[][]): Promise<Array<{ x: Float32Array; logits: Float32Array }>> {
+    const { model, hook } = this.assets, nCtx = model.config.nCtx;
+    const tokens = games.map((g) => encodeSquares(g.slice(0, nCtx)));
+    const conn = await this.gpu();
+    if (conn) {
+      const r = await conn.model.forward(tokens, [hook]);
+      return tokens.map((_, b) => ({ x: r.hooks.get(hook)![b], logits: r.logits[b] }));
+    }
+    return tokens.map((t) => {
+      const r = cpuForward(model, t, { capture: [hook] });
+      return { x: r.hooks.get(hook)!, logits: r.logits };
+    });
+  }
+
+  private async encode(x: Float32Array, N: number): Promise<Float32Array> {
+    const sae = this.assets.sae!;
+    const conn = await this.gpu();
+    return conn?.sae ? (await conn.sae.run(x, N)).acts : cpuSae(sae, x, N).acts;
+  }
+
+  async analyze(moves: number[]): Promise<GameAnalysis> {
+    const t0 = performance.now();
+    const { model, sae, probes } = this.assets, V = model.config.dVocab, d = model.config.dModel;
+    const T = Math.min(moves.length, model.config.nCtx);
+    const empty = new Float32Array(0);
+    if (T === 0) return { T: 0, probs: empty, F: sae?.dSae ?? 0, acts: empty, boardProbe: empty, legalProbe: empty, backend: this.backend, ms: 0 };
+    const [{ x, logits }] = await this.hookAndLogits([moves]);
+    const probs = new Float32Array(T * 64);
+    for (let t = 0; t < T; t++) probs.set(tokenVectorToBoard(softmaxRows(logits.subarray(t * V, (t + 1) * V), V)), t * 64);
+    const acts = sae ? await this.encode(x, T) : empty;
+    const board = probes.find((p) => p.kind === 'mine-theirs-empty')?.probe;
+    const legal = probes.find((p) => p.kind === 'legal-moves')?.probe;
+    const boardProbe = board ? new Float32Array(T * 64 * 3) : empty;
+    const legalProbe = legal ? new Float32Array(T * 64) : empty;
+    for (let t = 0; t < T; t++) {
+      const xt = x.subarray(t * d, (t + 1) * d);
+      if (board) boardProbe.set(probeProbabilities(board, xt), t * 192);
+      if (legal) {
+        const p = probeProbabilities(legal, xt);
+        for (let s = 0; s < 64; s++) legalProbe[t * 64 + s] = p[s * legal.classes + legal.classes - 1];
+      }
+    }
+    return { T, probs, F: sae?.dSae ?? 0, acts, boardProbe, legalProbe, backend: this.backend, ms: performance.now() - t0 };
+  }
+
+  /**
+   * Next-move probabilities after move `position` with SAE features edited at every position up to
+   * it: the hook keeps the SAE's error term, x' = x + sum over edits of (new - old) * W_dec[f]. The
+   * patched forward runs on the CPU reference (4 small layers: milliseconds).
+   */
+  intervene(moves: number[], position: number, edits: Edit[]): InterventionResult {
+    const { model, sae, hook } = this.assets;
+    if (!sae) throw new Error('interventions need an SAE: pick one first');
+    for (const e of edits) {
+      if (!Number.isInteger(e.feature) || e.feature < 0 || e.feature >= sae.dSae) throw new Error(`feature ${e.feature} is outside 0..${sae.dSae - 1}`);
+      if (!Number.isFinite(e.value)) throw new Error(`feature ${e.feature}: the clamp value must be a number`);
+    }
+    const T = Math.min(position + 1, moves.length, model.config.nCtx);
+    if (T <= 0) throw new Error('play a move first: the model predicts from the moves so far');
+    const tokens = encodeSquares(moves.slice(0, T)), d = sae.dIn, V = model.config.dVocab;
+    let before: number[] = [];
+    const patch = (x: Float32Array) => {
+      const out = x.slice();
+      const acts = saeEncode(sae, x, T);
+      for (let t = 0; t < T; t++) {
+        for (const e of edits) {
+          const old = acts[t * sae.dSae + e.feature];
+          const delta = (e.mode === 'ablate' ? 0 : e.value) - old;
+          for (let i = 0; i < d; i++) out[t * d + i] += delta * sae.wDec[e.feature * d + i];
+        }
+      }
+      before = edits.map((e) => acts[(T - 1) * sae.dSae + e.feature]);
+      return out;
+    };
+    const last = (logits: Float32Array) => tokenVectorToBoard(softmaxRows(logits.subarray((T - 1) * V, T * V), V));
+    const clean = last(cpuForward(model, tokens).logits);
+    const patched = last(cpuForward(model, tokens, { replace: new Map([[hook, patch]]) }).logits);
+    return { clean, patched, before };
+  }
+
+  /** Per-feature views that need no game: decoder direction through the board probe, direct logit effect. */
+  featureStatics(): FeatureStatics | null {
+    const { sae, probes, model } = this.assets;
+    if (!sae) return null;
+    const d = sae.dIn, F = sae.dSae, V = model.config.dVocab, w = model.weights;
+    const board = probes.find((p) => p.kind === 'mine-theirs-empty')?.probe;
+    const probeDir = new Float32Array(board ? F * 192 : 0);
+    const logitEffect = new Float32Array(F * 64);
+    const dir = new Float32Array(d), tok = new Float32Array(V);
+    for (let f = 0; f < F; f++) {
+      const row = sae.wDec.subarray(f * d, (f + 1) * d);
+      if (board) probeDir.set(probeDirection(board, row), f * 192);
+      // Final LayerNorm removes the mean and scales by lnF.w; its 1/sigma depends on the position, so the
+      // effect is per unit of normalised residual (direct path only).
+      let mean = 0;
+      for (let i = 0; i < d; i++) mean += row[i];
+      mean /= d;
+      for (let i = 0; i < d; i++) dir[i] = (row[i] - mean) * w.lnFW[i];
+      tok.fill(0);
+      for (let i = 0; i < d; i++) for (let v = 0; v < V; v++) tok[v] += dir[i] * w.wU[i * V + v];
+      logitEffect.set(tokenVectorToBoard(tok), f * 64);
+    }
+    return { probeDirection: probeDir, logitEffect };
+  }
+
+  /** The feature atlas on `count` seeded random games (the metrics' train seed), in batches with progress. */
+  async atlas(count: number, seed: number, onProgress: Progress): Promise<{ atlas: FeatureAtlas; games: number[][] }> {
+    const { sae, model } = this.assets;
+    if (!sae) throw new Error('the feature atlas needs an SAE');
+    const games = randomGames(seed, count), nCtx = model.config.nCtx, F = sae.dSae;
+    const lengths = games.map((g) => Math.min(g.length, nCtx));
+    const N = lengths.reduce((a, b) => a + b, 0);
+    const acts = new Float32Array(N * F);
+    const batch = 16;
+    let row = 0;
+    for (let s = 0; s < games.length; s += batch) {
+      const part = await this.hookAndLogits(games.slice(s, s + batch));
+      const n = lengths.slice(s, s + batch).reduce((a, b) => a + b, 0);
+      const x = new Float32Array(n * sae.dIn);
+      let r = 0;
+      for (const p of part) { x.set(p.x, r * sae.dIn); r += p.x.length / sae.dIn; }
+      acts.set(await this.encode(x, n), row * F);
+      row += n;
+      onProgress(Math.min(s + batch, games.length), games.length + 1);
+    }
+    const positions = games.flatMap((g) => othelloPositions(g, nCtx));
+    const families = OTHELLO_BSP_FAMILIES.filter((f) => f.id === 'mine-yours' || f.id === 'valid-moves');
+    const atlas = buildAtlas(acts, N, F, positions, families);
+    onProgress(games.length + 1, games.length + 1);
+    return { atlas, games };
+  }
+
+  destroy(): void {
+    this.conn?.model.destroy();
+    this.conn?.sae?.destroy();
+  }
+}
