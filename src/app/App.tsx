@@ -1,121 +1,128 @@
-// The workbench page (first cut): a live Othello board with the model's next-move probabilities
-// computed by the WGSL forward pass, a plain statement of the WebGPU status, and game controls.
-import { useEffect, useMemo, useState } from 'react';
-import { countDiscs, encodeSquares, formatTranscript, legalMoves, squareLabel, STOI_INDICES, tokenVectorToBoard } from '../games/othello';
-import { createEngine, type Engine } from './engine';
-import { OthelloBoard } from './OthelloBoard';
-import { useGame } from './store';
+// The workbench page: model/SAE choice, the live board with overlays and game controls on the left,
+// panels (features here, square explorer, feature dashboard, interventions, metrics) on the right,
+// the view mirrored in the URL, and classroom tours. Model and SAE work runs in a Web Worker.
+import { useEffect, useMemo } from 'react';
+import { legalMoves } from '../games/othello';
+import { BoardArea } from './board/BoardArea';
+import { ModelPicker } from './ModelPicker';
+import { FeatureDashboard } from './panels/FeatureDashboard';
+import { FeaturesPanel } from './panels/FeaturesPanel';
+import { InterventionPanel } from './panels/InterventionPanel';
+import { MetricsPanel } from './panels/MetricsPanel';
+import { useNotes } from './panels/notes';
+import { SquarePanel } from './panels/SquarePanel';
+import { StatusBar } from './StatusBar';
+import { useSession, useView } from './state/store';
+import { hashToView, PANELS, viewToHash, type Panel } from './state/view';
+import { Presenter, TourMenu } from './tours/Presenter';
+import { TOURS, tourView } from './tours/tours';
+import { useWorkbench } from './useWorkbench';
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; engine: Engine };
+const PANEL_TITLES: Record<Panel, string> = { features: 'Features here', square: 'Square explorer', dashboard: 'Feature dashboard', intervene: 'Interventions', metrics: 'Metrics' };
+
+function readLocation(): void {
+  const { view, problems } = hashToView(location.hash);
+  let v = view;
+  const tour = view.tour ? TOURS.find((t) => t.id === view.tour) : undefined;
+  if (view.tour && !tour) problems.push(`there is no tour "${view.tour}"`);
+  if (tour) v = tourView(tour, Math.min(view.step, tour.steps.length - 1));
+  useView.getState().replaceView(tour || !view.tour ? v : { ...v, tour: null });
+  useSession.getState().patch({ notice: problems });
+}
 
 export function App() {
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const [pred, setPred] = useState<{ probs: Float32Array; ms: number; forMoves: string } | null>(null);
-  const [predError, setPredError] = useState<string | null>(null);
-  const { moves, cursor, states, play, randomGame, reset, step } = useGame();
-  const state = states[cursor];
-  const legal = useMemo(() => legalMoves(state), [state]);
-  const shown = moves.slice(0, cursor);
-  const key = shown.join(',');
+  const { view, states, set, step, replaceView } = useView();
+  useWorkbench();
+  const loaded = useSession((s) => s.loaded);
+  const hashNow = useMemo(() => viewToHash(view), [view]);
 
   useEffect(() => {
-    createEngine().then((engine) => setLoad({ status: 'ready', engine }), (e) => setLoad({ status: 'error', message: (e as Error).message }));
+    readLocation();
+    void useNotes.getState().load();
+    const onHash = () => { if (location.hash.slice(1) !== viewToHash(useView.getState().view)) readLocation(); };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
   useEffect(() => {
-    if (load.status !== 'ready') return;
-    const nCtx = load.engine.info.config.nCtx;
-    if (shown.length === 0 || shown.length > nCtx) { setPred(null); return; }
-    let stale = false;
-    load.engine.predict(encodeSquares(shown)).then(
-      (r) => { if (!stale) { setPred({ ...r, forMoves: key }); setPredError(null); } },
-      (e) => { if (!stale) setPredError((e as Error).message); },
-    );
-    return () => { stale = true; };
-  }, [load, key]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (location.hash.slice(1) !== hashNow) history.replaceState(null, '', `#${hashNow}`);
+  }, [hashNow]);
+
+  const tour = view.tour ? TOURS.find((t) => t.id === view.tour) : undefined;
+  const goStep = (s: number) => tour && replaceView(tourView(tour, Math.max(0, Math.min(tour.steps.length - 1, s))));
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement;
+      if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT')) return;
+      if (tour) {
+        if (e.key === 'ArrowRight' || e.key === 'PageDown' || e.key === ' ') { e.preventDefault(); goStep(view.step + 1); }
+        if (e.key === 'ArrowLeft' || e.key === 'PageUp') { e.preventDefault(); goStep(view.step - 1); }
+        if (e.key === 'Escape') set({ tour: null, step: 0 });
+        return;
+      }
       if (e.key === 'ArrowLeft') step(-1);
       if (e.key === 'ArrowRight') step(1);
+      if (e.key === 'Home') step(-view.moves.length);
+      if (e.key === 'End') step(view.moves.length);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [step]);
+  });
 
-  const fresh = pred && pred.forMoves === key ? pred : null;
-  const overlay = fresh ? tokenVectorToBoard(fresh.probs) : undefined;
-  const legalMass = fresh ? legal.reduce((s, sq) => s + fresh.probs[STOI_INDICES.indexOf(sq) + 1], 0) : 0;
-  const top = fresh
-    ? Array.from({ length: 60 }, (_, i) => ({ sq: STOI_INDICES[i], p: fresh.probs[i + 1] })).sort((a, b) => b.p - a.p).slice(0, 5)
-    : [];
-  const discs = countDiscs(state.cells);
-
+  const legal = legalMoves(states[view.pos]);
   return (
-    <div className="app">
+    <div className={tour ? 'app presenting' : 'app'}>
       <header>
         <h1>Board-game SAE workbench</h1>
-        <span className="sub">Othello-GPT in WGSL compute shaders</span>
+        <ModelPicker />
+        <TourMenu onStart={(id) => { const t = TOURS.find((x) => x.id === id); if (t) replaceView(tourView(t, 0)); }} />
+        <CopyLink />
       </header>
-      {load.status === 'loading' && <p className="notice" role="status">Loading model…</p>}
-      {load.status === 'error' && <p className="notice error" role="alert">Could not start: {load.message}</p>}
-      {load.status === 'ready' && (
-        <p className={load.engine.gpuProblem ? 'notice warn' : 'notice ok'} role="status" data-testid="gpu-status">
-          {load.engine.gpuProblem
-            ? `No WebGPU: ${load.engine.gpuProblem}. The model runs on the CPU reference instead (slower).`
-            : `Running on ${load.engine.backend}.`}
-        </p>
-      )}
+      {tour && <Presenter tourId={tour.id} step={view.step} onStep={goStep} onExit={() => set({ tour: null, step: 0 })} />}
+      <StatusBar />
       <main>
-        <section>
-          <OthelloBoard state={state} legal={legal} overlay={overlay} lastMove={cursor > 0 ? moves[cursor - 1] : undefined} onPlay={play} />
-          <div className="controls">
-            <button onClick={() => randomGame(Math.floor(Math.random() * 2 ** 31))}>Random game</button>
-            <button onClick={reset}>New game</button>
-            <button onClick={() => step(-cursor)} disabled={cursor === 0} aria-label="first position">«</button>
-            <button onClick={() => step(-1)} disabled={cursor === 0} aria-label="previous move">◀</button>
-            <span className="pos" data-testid="position">move {cursor} / {moves.length}</span>
-            <button onClick={() => step(1)} disabled={cursor === moves.length} aria-label="next move">▶</button>
-            <button onClick={() => step(moves.length - cursor)} disabled={cursor === moves.length} aria-label="last position">»</button>
-          </div>
-          <p className="transcript" data-testid="transcript">{formatTranscript(shown) || 'No moves yet: click a marked square to play black.'}</p>
-        </section>
+        <BoardArea legal={legal} />
         <aside>
-          {load.status === 'ready' && (
-            <div className="panel">
-              <h2>{load.engine.info.name}</h2>
-              {!load.engine.info.trained && <p className="warn-text">Untrained: random weights. Its predictions are not meaningful; they show the engine running.</p>}
-              {load.engine.info.trained && load.engine.info.metrics && (
-                <p className="small" data-testid="model-quality">
-                  Trained on {load.engine.info.metrics.games?.toLocaleString('en-US')} random games; its top move is legal
-                  {' '}{(100 * load.engine.info.metrics.legal_top1).toFixed(1)}% of the time on 2,000 fresh games
-                  {load.engine.info.card && <> (<a href={`${import.meta.env.BASE_URL}models/${load.engine.info.card}`} target="_blank" rel="noreferrer">model card</a>)</>}.
-                </p>
-              )}
-              <p className="small">{load.engine.info.config.nLayers} layers, d_model {load.engine.info.config.dModel}, {load.engine.info.config.nHeads} heads</p>
-            </div>
-          )}
-          <div className="panel" data-testid="predictions">
-            <h2>Next-move probabilities</h2>
-            <p className="small">{state.next === 1 ? 'Black' : 'White'} to move · black {discs.black}, white {discs.white}</p>
-            {shown.length === 0 && <p className="small">The model predicts from the moves so far; play a move to see its prediction.</p>}
-            {shown.length > 59 && <p className="small">The model's context holds 59 moves.</p>}
-            {predError && <p className="error">{predError}</p>}
-            {fresh && (
-              <>
-                <p className="small" data-testid="legal-mass">Probability on legal moves: {(legalMass * 100).toFixed(1)}% · forward {fresh.ms.toFixed(0)} ms</p>
-                <ol className="top">
-                  {top.map(({ sq, p }) => (
-                    <li key={sq} className={legal.includes(sq) ? 'legal' : 'illegal'}>
-                      <span>{squareLabel(sq)}</span><span>{(p * 100).toFixed(1)}%</span><span>{legal.includes(sq) ? 'legal' : 'illegal'}</span>
-                    </li>
-                  ))}
-                </ol>
-              </>
-            )}
+          <nav className="tabs" role="tablist">
+            {PANELS.map((p) => (
+              <button key={p} role="tab" aria-selected={view.panel === p} className={view.panel === p ? 'tab active' : 'tab'} onClick={() => set({ panel: p })}>{PANEL_TITLES[p]}</button>
+            ))}
+          </nav>
+          <div className="panel" role="tabpanel">
+            {view.panel === 'features' && <FeaturesPanel />}
+            {view.panel === 'square' && <SquarePanel />}
+            {view.panel === 'dashboard' && <><FeaturePicker dSae={loaded?.dSae ?? 0} /><FeatureDashboard /></>}
+            {view.panel === 'intervene' && <InterventionPanel />}
+            {view.panel === 'metrics' && <MetricsPanel />}
           </div>
         </aside>
       </main>
     </div>
+  );
+}
+
+function FeaturePicker({ dSae }: { dSae: number }) {
+  const { view, set } = useView();
+  if (dSae === 0) return null;
+  return (
+    <label className="small">Feature <input type="number" aria-label="feature number" min={0} max={dSae - 1} value={view.feature ?? ''} onChange={(e) => {
+      const f = Number(e.target.value);
+      if (e.target.value !== '' && Number.isInteger(f) && f >= 0 && f < dSae) set({ feature: f });
+    }} /> of {dSae}</label>
+  );
+}
+
+function CopyLink() {
+  const patch = useSession((s) => s.patch);
+  return (
+    <button data-testid="copy-link" onClick={async () => {
+      try {
+        await navigator.clipboard.writeText(location.href);
+        patch({ notice: ['link copied: it restores this exact view'] });
+      } catch {
+        patch({ notice: [`copy this link: ${location.href}`] });
+      }
+    }}>Copy link</button>
   );
 }

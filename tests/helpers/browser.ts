@@ -2,9 +2,12 @@
 // machines without a GPU), plus a Vite dev server for the pages under test. Never downloads a browser.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -20,8 +23,8 @@ export async function launchChromium(webgpu = true): Promise<BrowserContext> {
 
 export async function startVite(): Promise<{ server: ViteDevServer; url: string }> {
   const server = await createServer({
-    root: join(__dirname, '..', '..'),
-    configFile: join(__dirname, '..', '..', 'vite.config.ts'),
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
     server: { port: 0, host: '127.0.0.1', hmr: false },
     logLevel: 'error',
   });

@@ -1,0 +1,97 @@
+// Everything about the selected feature: histogram, top-activating positions and examples from four
+// activation ranges (drawn as small boards, click to open), its direct effect on next-move logits,
+// its best-matching board-state properties, and the user's name and note for it.
+import { useMemo } from 'react';
+import { replay, squareLabel } from '../../games/othello';
+import { HISTOGRAM_BINS, RANGE_EXAMPLES, RANGE_GROUPS, TOP_POSITIONS } from '../../metrics/atlas';
+import { OthelloBoard } from '../board/OthelloBoard';
+import { entryName, informativeMatches } from '../state/features';
+import { useSession, useView } from '../state/store';
+import { Histogram } from './Histogram';
+import { NoteEditor } from './NoteEditor';
+
+export function FeatureDashboard() {
+  const view = useView((s) => s.view);
+  const atlasR = useSession((s) => s.atlas);
+  const statics = useSession((s) => s.loaded?.statics ?? null);
+  const loadMoves = useView((s) => s.replaceView);
+  const f = view.feature;
+  const starts = useMemo(() => {
+    if (!atlasR) return [];
+    const out: number[] = [];
+    let o = 0;
+    for (const g of atlasR.games) { out.push(o); o += Math.min(g.length, 59); }
+    return out;
+  }, [atlasR]);
+  if (f === null) return <p className="small">Select a feature (from "Features here", the square explorer, or type its number below).</p>;
+  if (!atlasR) return <p className="small">The feature atlas is still being computed.</p>;
+  const { atlas, games } = atlasR;
+  if (f < 0 || f >= atlas.features) return <p className="error">Feature {f} does not exist: this SAE has {atlas.features} features.</p>;
+  const i = atlas.aliveIndex[f];
+  const where = (x: number) => {
+    let g = 0;
+    while (g + 1 < starts.length && starts[g + 1] <= x) g++;
+    return { g, move: x - starts[g] };
+  };
+  const open = (x: number) => {
+    const { g, move } = where(x);
+    loadMoves({ ...view, moves: games[g], pos: move + 1, panel: 'dashboard' });
+  };
+  const mini = (x: number, act: number, key: string) => {
+    const { g, move } = where(x);
+    const state = replay(games[g].slice(0, move + 1)).at(-1)!;
+    return (
+      <button key={key} className="mini-pos" onClick={() => open(x)} title={`atlas game ${g + 1}, after move ${move + 1} (${squareLabel(games[g][move])}); activation ${act.toFixed(3)}`}>
+        <OthelloBoard cells={state.cells} lastMove={games[g][move]} size="mini" />
+        {!Number.isNaN(act) && <span>{act.toFixed(2)}</span>}
+      </button>
+    );
+  };
+  const effect = statics?.logitEffect.subarray(f * 64, (f + 1) * 64);
+  const effMax = effect ? Math.max(1e-9, ...Array.from(effect).filter((v) => !Number.isNaN(v)).map(Math.abs)) : 1;
+  const ranked = effect ? Array.from({ length: 64 }, (_, s) => s).filter((s) => !Number.isNaN(effect[s])).sort((a, b) => effect[b] - effect[a]) : [];
+  return (
+    <div data-testid="dashboard">
+      <h3>Feature #{f}</h3>
+      <NoteEditor feature={f} />
+      {i < 0 ? <p className="small">This feature never fired on the {games.length} atlas games (dead on this sample).</p> : (
+        <>
+          <h4>Activations on {games.length} random games ({atlas.positions.toLocaleString('en-US')} positions)</h4>
+          <Histogram counts={atlas.histogram.subarray(i * HISTOGRAM_BINS, (i + 1) * HISTOGRAM_BINS)} maxAct={atlas.scale[i]} density={atlas.density[i]} />
+          <h4>Top-activating positions</h4>
+          <div className="mini-grid" data-testid="top-positions">
+            {Array.from({ length: TOP_POSITIONS }, (_, k) => atlas.topPositions[i * TOP_POSITIONS + k]).map((x, k) => (x >= 0 ? mini(x, atlas.topActs[i * TOP_POSITIONS + k], `t${k}`) : null))}
+          </div>
+          <h4>Examples by activation range</h4>
+          {Array.from({ length: RANGE_GROUPS }, (_, g) => RANGE_GROUPS - 1 - g).map((g) => {
+            const xs = Array.from({ length: RANGE_EXAMPLES }, (_, e) => atlas.rangeExamples[(i * RANGE_GROUPS + g) * RANGE_EXAMPLES + e]).filter((x) => x >= 0);
+            return (
+              <div key={g} className="range-row">
+                <span className="small">{g * 25}–{(g + 1) * 25}% of max</span>
+                {xs.length ? xs.map((x, k) => mini(x, NaN, `r${g}-${k}`)) : <span className="small">none</span>}
+              </div>
+            );
+          })}
+          <h4>Best-matching board properties <span className="small">(empty squares left out, as in the paper's masked set)</span></h4>
+          <table className="num" data-testid="best-matches">
+            <thead><tr><th>property</th><th>F1</th><th>precision</th><th>recall</th><th>threshold</th></tr></thead>
+            <tbody>
+              {informativeMatches(atlas, f, 6).map((m) => (
+                <tr key={`${m.family}${m.entry}`}><td>{entryName(m.family, m.entry)}</td><td>{m.f1.toFixed(3)}</td><td>{m.precision.toFixed(3)}</td><td>{m.recall.toFixed(3)}</td><td>{m.threshold.toFixed(1)}·max</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {effect && (
+        <>
+          <h4>Direct effect on next-move logits</h4>
+          <div className="effect">
+            <OthelloBoard cells={new Int8Array(64)} size="mini" label="logit effect" overlay={{ kind: 'diverging', values: Array.from(effect, (v) => v / effMax), tips: [] }} />
+            <p className="small">Per unit activation, through the final LayerNorm's weights and the unembedding (direct path only). Raises most: {ranked.slice(0, 3).map((s) => `${squareLabel(s)} ${effect[s].toFixed(2)}`).join(', ')}; lowers most: {ranked.slice(-3).reverse().map((s) => `${squareLabel(s)} ${effect[s].toFixed(2)}`).join(', ')}.</p>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+// Reads the shipped supervised-metrics JSON files into rows for the metric panels and exports them.
+export interface MetricsRow {
+  id: string;
+  /** 'sae' for the model's SAEs, 'baseline' for neurons / random-init / probes */
+  kind: 'sae' | 'baseline';
+  l0: number | null;
+  fve: number | null;
+  lossRecovered: number | null;
+  families: Record<string, { coverage: number | null; reconstruction: number | null; ceiling: number | null; observedCeiling: number | null }>;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+export function parseMetricsFile(path: string, json: unknown): MetricsRow {
+  const j = json as Record<string, unknown>;
+  if (typeof j !== 'object' || j === null || typeof j.bsp !== 'object' || j.bsp === null) throw new Error(`${path} is not a metrics file (no "bsp" results)`);
+  const id = path.split('/').pop()!.replace(/\.json$/, '');
+  const families: MetricsRow['families'] = {};
+  for (const v of Object.values(j.bsp as Record<string, Record<string, unknown>>)) {
+    if (typeof v?.id !== 'string') continue;
+    families[v.id] = { coverage: num(v.coverage), reconstruction: num(v.board_reconstruction), ceiling: num(v.ceiling), observedCeiling: num(v.observed_ceiling) };
+  }
+  return { id, kind: id.startsWith('baseline-') ? 'baseline' : 'sae', l0: num(j.l0), fve: num(j.frac_variance_explained), lossRecovered: num(j.frac_loss_recovered), families };
+}
+
+export const METRIC_FAMILIES = ['mine-yours-blank-mask', 'valid-moves', 'mine-yours'] as const;
+
+export function metricsCsv(rows: MetricsRow[]): string {
+  const head = ['dictionary', 'l0', 'frac_variance_explained', 'frac_loss_recovered', ...METRIC_FAMILIES.flatMap((f) => [`coverage_${f}`, `reconstruction_${f}`])];
+  const cell = (v: number | null) => (v === null ? '' : String(v));
+  return [head.join(','), ...rows.map((r) => [r.id, cell(r.l0), cell(r.fve), cell(r.lossRecovered), ...METRIC_FAMILIES.flatMap((f) => [cell(r.families[f]?.coverage ?? null), cell(r.families[f]?.reconstruction ?? null)])].join(','))].join('\n') + '\n';
+}
+
+/** The published trainer family an SAE id belongs to (ids as shipped: standard-*, p-anneal-*, gated-*, topk-*). */
+export function publishedFamily(id: string): string | null {
+  if (id.startsWith('p-anneal')) return 'Standard + p-anneal';
+  if (id.startsWith('gated-anneal')) return 'Gated + p-anneal';
+  if (id.startsWith('standard')) return 'Standard';
+  if (id.startsWith('gated')) return 'Gated';
+  if (id.startsWith('topk')) return 'TopK';
+  return null;
+}

@@ -1,0 +1,88 @@
+// The page's state: the view (everything a link restores) and the session (what the worker has
+// computed for it). Views change only through these actions, so the URL can follow them.
+import { create } from 'zustand';
+import { legalMoves, mulberry32, randomGame, replay, type OthelloState } from '../../games/othello';
+import type { FeatureAtlas } from '../../metrics/atlas';
+import type { ManifestModel } from '../../model/manifest';
+import type { Loaded } from '../worker/protocol';
+import type { GameAnalysis } from '../worker/workbench';
+import { DEFAULT_VIEW, type View } from './view';
+
+export interface Job { label: string; done: number; total: number }
+
+interface ViewStore {
+  view: View;
+  states: OthelloState[];
+  set(patch: Partial<View>): void;
+  replaceView(view: View): void;
+  play(square: number): void;
+  step(delta: number): void;
+  goTo(pos: number): void;
+  newGame(): void;
+  randomGame(seed: number): void;
+  loadMoves(moves: number[]): void;
+}
+
+export const useView = create<ViewStore>((set, get) => ({
+  view: DEFAULT_VIEW,
+  states: replay([]),
+  set(patch) {
+    set({ view: { ...get().view, ...patch } });
+  },
+  replaceView(view) {
+    set({ view, states: replay(view.moves) });
+  },
+  play(square) {
+    const { view, states } = get();
+    if (!legalMoves(states[view.pos]).includes(square)) return;
+    const moves = [...view.moves.slice(0, view.pos), square]; // playing from an earlier position drops the later moves
+    set({ view: { ...view, moves, pos: moves.length }, states: replay(moves) });
+  },
+  step(delta) {
+    const { view } = get();
+    set({ view: { ...view, pos: Math.max(0, Math.min(view.moves.length, view.pos + delta)) } });
+  },
+  goTo(pos) {
+    const { view } = get();
+    set({ view: { ...view, pos: Math.max(0, Math.min(view.moves.length, pos)) } });
+  },
+  newGame() {
+    set({ view: { ...get().view, moves: [], pos: 0 }, states: replay([]) });
+  },
+  randomGame(seed) {
+    const moves = randomGame(mulberry32(seed));
+    // open mid-game: the end of a 60-move game is past the model's 59-move context
+    set({ view: { ...get().view, moves, pos: Math.min(30, moves.length) }, states: replay(moves) });
+  },
+  loadMoves(moves) {
+    set({ view: { ...get().view, moves, pos: moves.length }, states: replay(moves) });
+  },
+}));
+
+interface SessionStore {
+  manifest: ManifestModel[] | null;
+  loaded: Loaded | null;
+  /** key of the model/SAE choice the loaded session belongs to */
+  loadedKey: string;
+  analysis: (GameAnalysis & { key: string }) | null;
+  atlas: { atlas: FeatureAtlas; games: number[][]; ms: number; key: string } | null;
+  jobs: Record<string, Job>;
+  error: string | null;
+  notice: string[];
+  /** bumped on every file the user opens, so the same choice reloads */
+  uploadVersion: number;
+  patch(p: Partial<Omit<SessionStore, 'patch' | 'setJob'>>): void;
+  setJob(id: string, job: Job | null): void;
+}
+
+export const useSession = create<SessionStore>((set, get) => ({
+  manifest: null, loaded: null, loadedKey: '', analysis: null, atlas: null, jobs: {}, error: null, notice: [], uploadVersion: 0,
+  patch(p) {
+    set(p);
+  },
+  setJob(id, job) {
+    const jobs = { ...get().jobs };
+    if (job) jobs[id] = job; else delete jobs[id];
+    set({ jobs });
+  },
+}));

@@ -1,0 +1,145 @@
+// The whole view as data, and its URL form. Everything a shared link must restore lives here; the
+// parser treats the URL as hostile: it reads only known keys, checks every value, caps lengths, and
+// answers a sane default plus plain messages for whatever it could not use. Nothing is evaluated.
+import { formatTranscript, parseSquare, parseTranscript, replay, squareLabel } from '../../games/othello';
+
+export const OVERLAYS = ['predictions', 'probe', 'feature', 'decoder', 'active', 'none'] as const;
+export type Overlay = (typeof OVERLAYS)[number];
+export const PANELS = ['features', 'square', 'dashboard', 'intervene', 'metrics'] as const;
+export type Panel = (typeof PANELS)[number];
+
+export interface Clamp { feature: number; mode: 'ablate' | 'clamp'; value: number }
+
+export interface View {
+  game: 'othello';
+  model: string;
+  /** SAE id from the manifest, or 'none' */
+  sae: string;
+  /** residual layer used when sae is 'none' */
+  layer: number;
+  moves: number[];
+  /** moves applied to the board shown, 0..moves.length */
+  pos: number;
+  feature: number | null;
+  square: number | null;
+  overlay: Overlay;
+  panel: Panel;
+  edits: Clamp[];
+  /** classroom tour and step, when presenting */
+  tour: string | null;
+  step: number;
+}
+
+export const DEFAULT_VIEW: View = {
+  game: 'othello', model: 'othello-gpt-default', sae: 'standard-c1.0', layer: 3, moves: [], pos: 0,
+  feature: null, square: null, overlay: 'predictions', panel: 'features', edits: [], tour: null, step: 0,
+};
+
+const ID = /^[A-Za-z0-9._-]{1,64}$/;
+const MAX_HASH = 4096;
+
+/** The view as a URL hash (without '#'), leaving out what equals the default. */
+export function viewToHash(v: View): string {
+  const p = new URLSearchParams();
+  if (v.model !== DEFAULT_VIEW.model) p.set('model', v.model);
+  p.set('sae', v.sae);
+  if (v.sae === 'none') p.set('layer', String(v.layer));
+  if (v.moves.length) p.set('moves', formatTranscript(v.moves).replace(/ /g, ''));
+  if (v.pos !== v.moves.length) p.set('pos', String(v.pos));
+  if (v.feature !== null) p.set('feature', String(v.feature));
+  if (v.square !== null) p.set('square', squareLabel(v.square));
+  if (v.overlay !== DEFAULT_VIEW.overlay) p.set('overlay', v.overlay);
+  if (v.panel !== DEFAULT_VIEW.panel) p.set('panel', v.panel);
+  if (v.edits.length) p.set('edits', v.edits.map((e) => (e.mode === 'ablate' ? `${e.feature}:ablate` : `${e.feature}:${e.value}`)).join(','));
+  if (v.tour) { p.set('tour', v.tour); p.set('step', String(v.step)); }
+  return p.toString();
+}
+
+const int = (s: string, lo: number, hi: number): number | null => (/^\d{1,7}$/.test(s) && Number(s) >= lo && Number(s) <= hi ? Number(s) : null);
+
+/** Reads a hash (with or without '#'); `problems` says in plain words what was ignored. */
+export function hashToView(hash: string): { view: View; problems: string[] } {
+  const view: View = { ...DEFAULT_VIEW, moves: [], edits: [] };
+  const problems: string[] = [];
+  let raw = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (raw === '') return { view, problems };
+  if (raw.length > MAX_HASH) {
+    problems.push(`the link is ${raw.length} characters long, more than the ${MAX_HASH} a view needs; it was ignored`);
+    return { view, problems };
+  }
+  let p: URLSearchParams;
+  try {
+    p = new URLSearchParams(raw);
+  } catch {
+    problems.push('the link could not be read; showing the default view');
+    return { view, problems };
+  }
+  raw = '';
+  const known = new Set(['model', 'sae', 'layer', 'moves', 'pos', 'feature', 'square', 'overlay', 'panel', 'edits', 'tour', 'step', 'game']);
+  for (const k of p.keys()) if (!known.has(k)) problems.push(`unknown link field "${k.slice(0, 20)}" ignored`);
+  const get = (k: string) => p.get(k);
+  const game = get('game');
+  if (game !== null && game !== 'othello') problems.push(`game "${game.slice(0, 20)}" is not available; showing Othello`);
+  for (const k of ['model', 'sae'] as const) {
+    const v = get(k);
+    if (v === null) continue;
+    if (ID.test(v)) view[k] = v;
+    else problems.push(`${k} "${v.slice(0, 20)}" is not a valid id; using ${DEFAULT_VIEW[k]}`);
+  }
+  const layer = get('layer');
+  if (layer !== null) {
+    const l = int(layer, 0, 63);
+    if (l === null) problems.push(`layer "${layer.slice(0, 10)}" is not a layer number`); else view.layer = l;
+  }
+  const moves = get('moves');
+  if (moves !== null) {
+    try {
+      const squares = parseTranscript(moves);
+      replay(squares); // throws on an illegal move
+      view.moves = squares;
+    } catch (e) {
+      problems.push(`the moves in the link were not used: ${(e as Error).message}`);
+    }
+  }
+  view.pos = view.moves.length;
+  const pos = get('pos');
+  if (pos !== null) {
+    const n = int(pos, 0, view.moves.length);
+    if (n === null) problems.push(`position "${pos.slice(0, 10)}" is not between 0 and ${view.moves.length}`); else view.pos = n;
+  }
+  const feature = get('feature');
+  if (feature !== null) {
+    const f = int(feature, 0, 1 << 20);
+    if (f === null) problems.push(`feature "${feature.slice(0, 10)}" is not a feature number`); else view.feature = f;
+  }
+  const square = get('square');
+  if (square !== null) {
+    try { view.square = parseSquare(square); } catch (e) { problems.push((e as Error).message); }
+  }
+  const overlay = get('overlay');
+  if (overlay !== null) {
+    if ((OVERLAYS as readonly string[]).includes(overlay)) view.overlay = overlay as Overlay;
+    else problems.push(`overlay "${overlay.slice(0, 20)}" is unknown; showing ${DEFAULT_VIEW.overlay}`);
+  }
+  const panel = get('panel');
+  if (panel !== null) {
+    if ((PANELS as readonly string[]).includes(panel)) view.panel = panel as Panel;
+    else problems.push(`panel "${panel.slice(0, 20)}" is unknown`);
+  }
+  const edits = get('edits');
+  if (edits !== null) {
+    for (const part of edits.split(',').slice(0, 32)) {
+      const m = /^(\d{1,7}):(ablate|-?\d{1,6}(?:\.\d{1,6})?)$/.exec(part);
+      if (!m) { problems.push(`intervention "${part.slice(0, 20)}" is not feature:ablate or feature:value`); continue; }
+      view.edits.push(m[2] === 'ablate' ? { feature: Number(m[1]), mode: 'ablate', value: 0 } : { feature: Number(m[1]), mode: 'clamp', value: Number(m[2]) });
+    }
+  }
+  const tour = get('tour');
+  if (tour !== null) {
+    if (ID.test(tour)) {
+      view.tour = tour;
+      view.step = int(get('step') ?? '0', 0, 999) ?? 0;
+    } else problems.push(`tour "${tour.slice(0, 20)}" is not a valid id`);
+  }
+  return { view, problems };
+}

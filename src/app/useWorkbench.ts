@@ -1,0 +1,99 @@
+// Keeps the worker in step with the view: loads the model/SAE the view names (with progress), then
+// the feature atlas, and re-analyses the game whenever its moves change. Results carry the key of
+// what they were computed for, so a late answer for an old choice is never shown as current.
+import { useEffect, useRef } from 'react';
+import { parseManifest } from '../model/manifest';
+import { useSession, useView } from './state/store';
+import type { ModelChoice, SaeChoice } from './worker/protocol';
+import { WorkerClient } from './worker/client';
+
+/** Files the user loaded in this tab (never part of a link). */
+export const uploads: { model?: Extract<ModelChoice, { kind: 'files' }>; sae?: Extract<SaeChoice, { kind: 'files' }> } = {};
+export const UPLOAD_ID = 'my-file';
+
+const base = () => new URL(import.meta.env.BASE_URL, location.href).href;
+const search = () => new URLSearchParams(location.search);
+/** games in the feature atlas: ?atlas=N (tests use fewer), 200 by default */
+export const atlasGames = () => Math.max(8, Math.min(2000, Number(search().get('atlas')) || 200));
+
+let client: WorkerClient | null = null;
+export const workerClient = () => (client ??= new WorkerClient());
+
+export function useWorkbench(): void {
+  const view = useView((s) => s.view);
+  const session = useSession();
+  const loadKey = `${view.model}|${view.sae}|${view.sae === 'none' ? view.layer : ''}|${session.uploadVersion}`;
+  const movesKey = view.moves.join(',');
+  const loadSeq = useRef(0);
+
+  useEffect(() => {
+    fetch(`${base()}models/index.json`)
+      .then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.json(); })
+      .then((j) => useSession.getState().patch({ manifest: parseManifest(j) }))
+      .catch((e) => useSession.getState().patch({ error: `could not read the model list (public/models/index.json): ${(e as Error).message}` }));
+  }, []);
+
+  useEffect(() => {
+    const manifest = session.manifest;
+    if (!manifest) return;
+    const s = useSession.getState();
+    const seq = ++loadSeq.current;
+    let model: ModelChoice = { kind: 'manifest', id: view.model };
+    if (view.model === UPLOAD_ID) {
+      if (!uploads.model) { useView.getState().set({ model: manifest[0].id }); s.patch({ notice: [...s.notice, 'your own model file is not part of a link; load it again'] }); return; }
+      model = uploads.model;
+    } else if (!manifest.some((m) => m.id === view.model)) {
+      s.patch({ notice: [...s.notice, `there is no model "${view.model}"; showing ${manifest[0].name}`] });
+      useView.getState().set({ model: manifest[0].id });
+      return;
+    }
+    let sae: SaeChoice = view.sae === 'none' ? { kind: 'none' } : { kind: 'manifest', id: view.sae };
+    if (view.sae === UPLOAD_ID) {
+      if (!uploads.sae) { useView.getState().set({ sae: 'none' }); return; }
+      sae = uploads.sae;
+    } else if (sae.kind === 'manifest') {
+      const entry = manifest.find((m) => m.id === view.model);
+      if (entry && !entry.saes.some((e) => e.id === view.sae)) {
+        const fallback = entry.saes.find((e) => e.id === 'standard-c1.0')?.id ?? entry.saes[0]?.id ?? 'none';
+        s.patch({ notice: [...s.notice, `${entry.name} has no SAE "${view.sae}"; showing ${fallback}`] });
+        useView.getState().set({ sae: fallback });
+        return;
+      }
+    }
+    const c = workerClient();
+    s.patch({ loaded: null, atlas: null, analysis: null, error: null });
+    s.setJob('load', { label: 'Loading model and SAE', done: 0, total: 2 });
+    const forceCpu = search().get('cpu') === '1';
+    c.request({ type: 'load', base: base(), model, sae, layer: view.layer, forceCpu }, (label, done, total) => useSession.getState().setJob('load', { label, done, total }))
+      .then((loaded) => {
+        if (seq !== loadSeq.current) return;
+        const st = useSession.getState();
+        st.setJob('load', null);
+        st.patch({ loaded, loadedKey: loadKey });
+        if (loaded.dSae === 0) return;
+        st.setJob('atlas', { label: 'Feature atlas', done: 0, total: 1 });
+        return c.request({ type: 'atlas', games: atlasGames(), seed: 2024 }, (label, done, total) => useSession.getState().setJob('atlas', { label: `Feature atlas (${atlasGames()} games)`, done, total }))
+          .then((r) => { if (seq === loadSeq.current) useSession.getState().patch({ atlas: { ...r, key: loadKey } }); })
+          .finally(() => { if (seq === loadSeq.current) useSession.getState().setJob('atlas', null); });
+      })
+      .catch((e) => {
+        if (seq !== loadSeq.current) return;
+        const st = useSession.getState();
+        st.setJob('load', null);
+        st.patch({ error: (e as Error).message });
+      });
+  }, [session.manifest, loadKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    if (!session.loaded || session.loadedKey !== loadKey) return;
+    const moves = view.moves;
+    if (moves.length === 0) { useSession.getState().patch({ analysis: null }); return; }
+    const key = `${loadKey}#${movesKey}`;
+    workerClient().request({ type: 'analyze', moves }).then(
+      (a) => {
+        if (`${loadKey}#${useView.getState().view.moves.join(',')}` === key) useSession.getState().patch({ analysis: { ...a, key } });
+      },
+      (e) => useSession.getState().patch({ error: (e as Error).message }),
+    );
+  }, [session.loaded, movesKey]); // eslint-disable-line react-hooks/exhaustive-deps
+}
