@@ -20,7 +20,8 @@ import { useWorkbench } from './useWorkbench';
 
 const PANEL_TITLES: Record<Panel, string> = { features: 'Features here', square: 'Square explorer', dashboard: 'Feature dashboard', intervene: 'Interventions', metrics: 'Metrics' };
 
-function readLocation(): void {
+/** Applies the URL's view to the store; called before the first render and on every hash change. */
+export function readLocation(): void {
   const { view, problems } = hashToView(location.hash);
   let v = view;
   const tour = view.tour ? TOURS.find((t) => t.id === view.tour) : undefined;
@@ -37,7 +38,6 @@ export function App() {
   const hashNow = useMemo(() => viewToHash(view), [view]);
 
   useEffect(() => {
-    readLocation();
     void useNotes.getState().load();
     const onHash = () => { if (location.hash.slice(1) !== viewToHash(useView.getState().view)) readLocation(); };
     window.addEventListener('hashchange', onHash);

@@ -1,8 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App, readLocation } from './App';
 import './styles.css';
 
+// The link's view is read before the first render, so the page never writes a default over it.
+readLocation();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

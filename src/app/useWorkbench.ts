@@ -22,7 +22,8 @@ export const workerClient = () => (client ??= new WorkerClient());
 export function useWorkbench(): void {
   const view = useView((s) => s.view);
   const session = useSession();
-  const loadKey = `${view.model}|${view.sae}|${view.sae === 'none' ? view.layer : ''}|${session.uploadVersion}`;
+  const usesUpload = view.model === UPLOAD_ID || view.sae === UPLOAD_ID;
+  const loadKey = `${view.model}|${view.sae}|${view.sae === 'none' ? view.layer : ''}|${usesUpload ? session.uploadVersion : ''}`;
   const movesKey = view.moves.join(',');
   const loadSeq = useRef(0);
 
@@ -60,8 +61,9 @@ export function useWorkbench(): void {
         return;
       }
     }
+    if (s.loaded && s.loadedKey === loadKey) return; // back to what is loaded (e.g. after a failed load)
     const c = workerClient();
-    s.patch({ loaded: null, atlas: null, analysis: null, error: null });
+    const previous = { model: s.loadedView?.model, sae: s.loadedView?.sae, layer: s.loadedView?.layer };
     s.setJob('load', { label: 'Loading model and SAE', done: 0, total: 2 });
     const forceCpu = search().get('cpu') === '1';
     c.request({ type: 'load', base: base(), model, sae, layer: view.layer, forceCpu }, (label, done, total) => useSession.getState().setJob('load', { label, done, total }))
@@ -69,7 +71,7 @@ export function useWorkbench(): void {
         if (seq !== loadSeq.current) return;
         const st = useSession.getState();
         st.setJob('load', null);
-        st.patch({ loaded, loadedKey: loadKey });
+        st.patch({ error: null, loaded, loadedKey: loadKey, loadedView: { model: view.model, sae: view.sae, layer: view.layer }, analysis: null, atlas: null });
         if (loaded.dSae === 0) return;
         st.setJob('atlas', { label: 'Feature atlas', done: 0, total: 1 });
         return c.request({ type: 'atlas', games: atlasGames(), seed: 2024 }, (label, done, total) => useSession.getState().setJob('atlas', { label: `Feature atlas (${atlasGames()} games)`, done, total }))
@@ -80,7 +82,9 @@ export function useWorkbench(): void {
         if (seq !== loadSeq.current) return;
         const st = useSession.getState();
         st.setJob('load', null);
-        st.patch({ error: (e as Error).message });
+        // Nothing is lost: the worker keeps the session it had, and the view returns to it.
+        st.patch({ error: `${(e as Error).message}${previous.model ? ' (still showing the previous model and SAE)' : ''}` });
+        if (previous.model && previous.sae !== undefined && previous.layer !== undefined) useView.getState().set({ model: previous.model, sae: previous.sae, layer: previous.layer });
       });
   }, [session.manifest, loadKey]); // eslint-disable-line react-hooks/exhaustive-deps
 

@@ -26,7 +26,7 @@ export async function startVite(): Promise<{ server: ViteDevServer; url: string 
     root: ROOT,
     configFile: join(ROOT, 'vite.config.ts'),
     server: { port: 0, host: '127.0.0.1', hmr: false },
-    logLevel: 'error',
+    logLevel: process.env.VITE_LOG === 'info' ? 'info' : 'error',
   });
   await server.listen();
   const address = server.httpServer!.address();

@@ -20,6 +20,7 @@ export function BoardArea({ legal }: { legal: number[] }) {
   const analysis = useSession((s) => s.analysis);
   const atlas = useSession((s) => s.atlas?.atlas ?? null);
   const statics = useSession((s) => s.loaded?.statics ?? null);
+  const info = useSession((s) => s.manifest?.find((m) => m.id === view.model));
   const [mode, setMode] = useState<'play' | 'inspect'>('play');
   const [text, setText] = useState('');
   const [pasteError, setPasteError] = useState<string | null>(null);
@@ -34,7 +35,7 @@ export function BoardArea({ legal }: { legal: number[] }) {
   const discs = countDiscs(state.cells);
   const onSquare = (s: number, isLegal: boolean) => {
     if (mode === 'play' && isLegal) play(s);
-    else set({ square: s, panel: view.panel === 'metrics' || view.panel === 'intervene' ? 'square' : view.panel === 'features' ? 'square' : view.panel });
+    else set({ square: s, panel: 'square' });
   };
   const loadText = () => {
     try {
@@ -89,6 +90,13 @@ export function BoardArea({ legal }: { legal: number[] }) {
       </div>
       <div className="panel" data-testid="predictions">
         <h2>Model's next move</h2>
+        {info && !info.trained && <p className="warn-text">Untrained: random weights. Its predictions carry no knowledge of the game.</p>}
+        {info?.trained && info.metrics?.legal_top1 !== undefined && (
+          <p className="small" data-testid="model-quality">
+            {info.name}: trained on {info.metrics.games?.toLocaleString('en-US')} random games; its top move is legal {(100 * info.metrics.legal_top1).toFixed(1)}% of the time on 2,000 fresh games
+            {info.card && <> (<a href={`${import.meta.env.BASE_URL}models/${info.card}`} target="_blank" rel="noreferrer">model card</a>)</>}.
+          </p>
+        )}
         {view.pos === 0 && <p className="small">The model predicts from the moves so far; play a move to see its prediction.</p>}
         {probs && (
           <>

@@ -62,8 +62,9 @@ export const useView = create<ViewStore>((set, get) => ({
 interface SessionStore {
   manifest: ManifestModel[] | null;
   loaded: Loaded | null;
-  /** key of the model/SAE choice the loaded session belongs to */
+  /** key of the model/SAE choice the loaded session belongs to, and that choice */
   loadedKey: string;
+  loadedView: { model: string; sae: string; layer: number } | null;
   analysis: (GameAnalysis & { key: string }) | null;
   atlas: { atlas: FeatureAtlas; games: number[][]; ms: number; key: string } | null;
   jobs: Record<string, Job>;
@@ -76,7 +77,7 @@ interface SessionStore {
 }
 
 export const useSession = create<SessionStore>((set, get) => ({
-  manifest: null, loaded: null, loadedKey: '', analysis: null, atlas: null, jobs: {}, error: null, notice: [], uploadVersion: 0,
+  manifest: null, loaded: null, loadedKey: '', loadedView: null, analysis: null, atlas: null, jobs: {}, error: null, notice: [], uploadVersion: 0,
   patch(p) {
     set(p);
   },

@@ -1,5 +1,7 @@
 // The page's worker: owns the model, the SAE and the GPU device (WebGPU in the worker, or the CPU
-// reference), so the page never freezes while they run. One request at a time, in arrival order.
+// reference), so the page never freezes while they run. Two queues: the feature atlas (long) runs
+// on its own, so analyses and interventions of the board on screen never wait behind it; a load
+// waits for both, since it replaces what they use.
 import { browserShaderSource } from '../../gpu/browser';
 import { createGpuContext } from '../../gpu/context';
 import { loadAssets } from './assets';
@@ -7,7 +9,8 @@ import type { Reply, Request, Results } from './protocol';
 import { Workbench } from './workbench';
 
 let bench: Workbench | undefined;
-let queue: Promise<void> = Promise.resolve();
+let slow: Promise<void> = Promise.resolve();
+let fast: Promise<void> = Promise.resolve();
 
 const post = (reply: Reply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 
@@ -42,11 +45,14 @@ async function handle(id: number, req: Request): Promise<unknown> {
 
 self.onmessage = (e: MessageEvent<{ id: number; req: Request }>) => {
   const { id, req } = e.data;
-  queue = queue.then(async () => {
+  const run = async () => {
     try {
       post({ id, kind: 'result', result: await handle(id, req) });
     } catch (err) {
       post({ id, kind: 'error', message: (err as Error)?.message ?? String(err) });
     }
-  });
+  };
+  if (req.type === 'load') slow = fast = Promise.all([slow, fast]).then(run);
+  else if (req.type === 'atlas') slow = slow.then(run);
+  else fast = fast.then(run);
 };
