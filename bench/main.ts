@@ -2,8 +2,9 @@
 import { benchForward } from './forward';
 import { benchMetrics } from './metrics';
 import { benchTrain } from './train';
+import { benchUi } from './ui';
 
-const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward, train: benchTrain, metrics: benchMetrics };
+const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward, train: benchTrain, metrics: benchMetrics, ui: benchUi };
 
 const [first, ...rest] = process.argv.slice(2);
 const suite = first && !first.startsWith('--') ? first : 'forward';

@@ -27,7 +27,8 @@ afterAll(async () => {
 
 /** A fresh page that fails the test on any uncaught error or dialog (a hostile link must not open one). */
 async function open(hash = '', browser = gpuBrowser, query = QUERY): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 1280, height: 1000 });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });

@@ -100,7 +100,7 @@ export function BoardArea({ legal }: { legal: number[] }) {
         {view.pos === 0 && <p className="small">The model predicts from the moves so far; play a move to see its prediction.</p>}
         {probs && (
           <>
-            <p className="small" data-testid="legal-mass">Probability on legal moves: {(legalMass * 100).toFixed(1)}% · forward {analysis!.ms.toFixed(0)} ms ({analysis!.backend})</p>
+            <p className="small" data-testid="legal-mass" data-analysed={analysis!.T}>Probability on legal moves: {(legalMass * 100).toFixed(1)}% · forward {analysis!.ms.toFixed(0)} ms ({analysis!.backend})</p>
             <ol className="top">
               {top.map((s) => (
                 <li key={s} className={legal.includes(s) ? 'legal' : 'illegal'}><span>{squareLabel(s)}</span><span>{(probs[s] * 100).toFixed(1)}%</span><span>{legal.includes(s) ? 'legal' : 'illegal'}</span></li>

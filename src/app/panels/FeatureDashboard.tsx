@@ -47,6 +47,17 @@ export function FeatureDashboard() {
       </button>
     );
   };
+  // Many random games share their first moves: show each distinct position once.
+  const distinct = (xs: number[]) => {
+    const seen = new Set<string>();
+    return xs.filter((x) => {
+      const { g, move } = where(x);
+      const key = games[g].slice(0, move + 1).join(',');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
   const effect = statics?.logitEffect.subarray(f * 64, (f + 1) * 64);
   const effMax = effect ? Math.max(1e-9, ...Array.from(effect).filter((v) => !Number.isNaN(v)).map(Math.abs)) : 1;
   const ranked = effect ? Array.from({ length: 64 }, (_, s) => s).filter((s) => !Number.isNaN(effect[s])).sort((a, b) => effect[b] - effect[a]) : [];
@@ -60,11 +71,12 @@ export function FeatureDashboard() {
           <Histogram counts={atlas.histogram.subarray(i * HISTOGRAM_BINS, (i + 1) * HISTOGRAM_BINS)} maxAct={atlas.scale[i]} density={atlas.density[i]} />
           <h4>Top-activating positions</h4>
           <div className="mini-grid" data-testid="top-positions">
-            {Array.from({ length: TOP_POSITIONS }, (_, k) => atlas.topPositions[i * TOP_POSITIONS + k]).map((x, k) => (x >= 0 ? mini(x, atlas.topActs[i * TOP_POSITIONS + k], `t${k}`) : null))}
+            {distinct(Array.from({ length: TOP_POSITIONS }, (_, k) => atlas.topPositions[i * TOP_POSITIONS + k]).filter((x) => x >= 0))
+              .map((x, k) => mini(x, atlas.topActs[i * TOP_POSITIONS + Array.from(atlas.topPositions.subarray(i * TOP_POSITIONS, (i + 1) * TOP_POSITIONS)).indexOf(x)], `t${k}`))}
           </div>
           <h4>Examples by activation range</h4>
           {Array.from({ length: RANGE_GROUPS }, (_, g) => RANGE_GROUPS - 1 - g).map((g) => {
-            const xs = Array.from({ length: RANGE_EXAMPLES }, (_, e) => atlas.rangeExamples[(i * RANGE_GROUPS + g) * RANGE_EXAMPLES + e]).filter((x) => x >= 0);
+            const xs = distinct(Array.from({ length: RANGE_EXAMPLES }, (_, e) => atlas.rangeExamples[(i * RANGE_GROUPS + g) * RANGE_EXAMPLES + e]).filter((x) => x >= 0));
             return (
               <div key={g} className="range-row">
                 <span className="small">{g * 25}–{(g + 1) * 25}% of max</span>
