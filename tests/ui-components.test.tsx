@@ -1,0 +1,146 @@
+// Component tests (rendered to HTML in Node with react-dom/server) and the pure UI logic beside them:
+// the board and its overlays, the legend, the features list, the presenter, tours, metrics files
+// and the notes file parser.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { initialState, parseTranscript, replay, OTHELLO_BSP_FAMILIES, othelloPositions, randomGames } from '../src/games/othello';
+import { buildAtlas } from '../src/metrics/atlas';
+import { Legend } from '../src/app/board/Legend';
+import { OthelloBoard } from '../src/app/board/OthelloBoard';
+import { buildOverlay } from '../src/app/board/overlays';
+import { FeaturesPanel } from '../src/app/panels/FeaturesPanel';
+import { metricsCsv, parseMetricsFile } from '../src/app/panels/metrics-data';
+import { parseNotesFile } from '../src/app/panels/notes';
+import { autoLabel, featureMeaning } from '../src/app/state/features';
+import { useSession, useView } from '../src/app/state/store';
+import { DEFAULT_VIEW, hashToView, viewToHash } from '../src/app/state/view';
+import { Presenter } from '../src/app/tours/Presenter';
+import { TOURS, tourView } from '../src/app/tours/tours';
+import type { GameAnalysis } from '../src/app/worker/workbench';
+
+const moves = parseTranscript('f5 f6 e6 f4');
+const states = replay(moves);
+const F = 6;
+
+function syntheticAnalysis(): GameAnalysis {
+  const T = moves.length, probs = new Float32Array(T * 64).fill(0.001), acts = new Float32Array(T * F), boardProbe = new Float32Array(T * 192);
+  for (let t = 0; t < T; t++) {
+    probs[t * 64 + 19] = 0.9; // d3
+    acts[t * F + 2] = 3 + t;
+    acts[t * F + 4] = 1;
+    for (let s = 0; s < 64; s++) boardProbe.set([0.2, 0.6, 0.2], t * 192 + s * 3);
+  }
+  return { T, probs, F, acts, boardProbe, legalProbe: new Float32Array(0), backend: 'CPU reference', ms: 1 };
+}
+
+function syntheticAtlas() {
+  const games = randomGames(3, 3), positions = games.flatMap((g) => othelloPositions(g));
+  const N = positions.length, acts = new Float32Array(N * F);
+  positions.forEach((p, x) => {
+    if (p.state.cells[19] !== 0) acts[x * F + 2] = 2; // feature 2 fires when d3 is taken
+    if (x % 3 === 0) acts[x * F + 4] = 1;
+  });
+  return buildAtlas(acts, N, F, positions, OTHELLO_BSP_FAMILIES.filter((f) => f.id === 'mine-yours' || f.id === 'valid-moves'));
+}
+
+describe('board components', () => {
+  it('draws 64 clickable squares with overlay text, tooltips, ghosts and the selection', () => {
+    const overlay = { kind: 'heat' as const, values: new Float32Array(64).fill(0.5), labels: Array.from({ length: 64 }, (_, s) => (s === 19 ? '90%' : null)), tips: Array.from({ length: 64 }, (_, s) => `tip ${s}`), ghosts: Int8Array.from({ length: 64 }, (_, s) => (s === 0 ? 1 : 0)), marks: Uint8Array.from({ length: 64 }, (_, s) => (s === 0 ? 1 : 0)) };
+    const html = renderToStaticMarkup(<OthelloBoard cells={states[4].cells} legal={[19]} overlay={overlay} selected={42} onSquare={() => {}} />);
+    expect(html.match(/data-square=/g)?.length).toBe(64);
+    expect(html).toContain('data-square="d3"');
+    expect(html).toContain('>90%<');
+    expect(html).toContain('<title>tip 63</title>');
+    expect(html).toContain('stroke-dasharray="3 2"'); // the probe's ghost disc
+    expect(html).toContain('stroke="#ff6f00"'); // selected square
+    const mini = renderToStaticMarkup(<OthelloBoard cells={initialState().cells} size="mini" />);
+    expect(mini).not.toContain('data-square'); // small boards are not clickable targets
+  });
+
+  it('legend shows the scale ends and the note', () => {
+    const html = renderToStaticMarkup(<Legend spec={{ title: 'Next-move probability', kind: 'heat', low: '0', high: '37%', note: 'relative' }} />);
+    expect(html).toContain('Next-move probability');
+    expect(html).toContain('37%');
+    expect(html.match(/class="swatch"/g)?.length).toBe(11);
+  });
+
+  it('builds each overlay from the analysis, or says why it cannot', () => {
+    const a = syntheticAnalysis(), atlas = syntheticAtlas();
+    const inputs = { pos: 4, cells: states[4].cells, analysis: a, atlas, statics: null, feature: 2 };
+    const pred = buildOverlay('predictions', inputs)!;
+    expect('overlay' in pred && pred.overlay.values[19]).toBe(1);
+    const probe = buildOverlay('probe', inputs)!;
+    expect('overlay' in probe && probe.legend.note).toMatch(/disagrees \(\d+ of 64 squares\)/);
+    const meaning = buildOverlay('feature', inputs)!;
+    expect('overlay' in meaning && meaning.legend.title).toBe('Feature 2: best F1 per square');
+    expect(buildOverlay('predictions', { ...inputs, pos: 0 })).toEqual({ unavailable: expect.stringMatching(/play a move/) });
+    expect(buildOverlay('feature', { ...inputs, feature: null })).toEqual({ unavailable: 'select a feature first' });
+    expect(buildOverlay('decoder', inputs)).toEqual({ unavailable: expect.stringMatching(/probe/) });
+    expect(buildOverlay('feature', { ...inputs, atlas: null })).toEqual({ unavailable: expect.stringMatching(/atlas/) });
+    expect(buildOverlay('none', inputs)).toBeNull();
+    // feature 2 fires exactly when d3 is taken: its meaning peaks on d3
+    const m = featureMeaning(atlas, 2)!;
+    expect(m.indexOf(m.reduce((a2, b) => (b.f1 > a2.f1 ? b : a2)))).toBe(19);
+    expect(autoLabel(atlas, 2)).toMatch(/^d3 (mine|theirs) \(F1 0\.\d\d\)$/);
+    expect(autoLabel(atlas, 0)).toBe('never fired on the sample');
+  });
+});
+
+describe('panels', () => {
+  it('features here: strongest features with bars, labels and sparklines', () => {
+    useView.getState().replaceView({ ...DEFAULT_VIEW, moves, pos: 4 });
+    useSession.getState().patch({ analysis: { ...syntheticAnalysis(), key: 'x' }, atlas: { atlas: syntheticAtlas(), games: randomGames(3, 3), ms: 1, key: 'x' } });
+    // Server rendering reads a store's initial state object: copy the current state into it for this render.
+    Object.assign(useView.getInitialState(), useView.getState());
+    Object.assign(useSession.getInitialState(), useSession.getState());
+    const html = renderToStaticMarkup(<FeaturesPanel />);
+    expect(html).toContain('2 of 6 features active after move 4');
+    expect(html.indexOf('data-testid="feature-2"')).toBeLessThan(html.indexOf('data-testid="feature-4"')); // strongest first
+    expect(html).toMatch(/d3 (mine|theirs) \(F1/);
+    expect(html.match(/class="sparkline"/g)?.length).toBe(2);
+  });
+
+  it('presenter: caption and step count, or a clear message for an unknown tour', () => {
+    const html = renderToStaticMarkup(<Presenter tourId="board-tracking" step={1} onStep={() => {}} onExit={() => {}} />);
+    expect(html).toContain('step 2 / 5');
+    expect(html).toContain(TOURS[0].steps[1].caption.slice(0, 30));
+    expect(renderToStaticMarkup(<Presenter tourId="nope" step={0} onStep={() => {}} onExit={() => {}} />)).toContain('There is no tour &quot;nope&quot;');
+  });
+});
+
+describe('tours, metrics files and notes files', () => {
+  it('every tour step is a valid view that survives a link', () => {
+    expect(TOURS.length).toBeGreaterThanOrEqual(3);
+    for (const tour of TOURS) {
+      tour.steps.forEach((_, i) => {
+        const v = tourView(tour, i);
+        expect(() => replay(v.moves)).not.toThrow();
+        const back = hashToView(viewToHash(v));
+        expect(back.problems, `${tour.id} step ${i}`).toEqual([]);
+        expect(back.view).toEqual(v);
+      });
+    }
+  });
+
+  it('reads the shipped metrics files and exports them as CSV', () => {
+    const dir = join(__dirname, '..', 'public', 'models', 'othello-gpt-default', 'metrics');
+    const row = parseMetricsFile('othello-gpt-default/metrics/standard-c1.0.json', JSON.parse(readFileSync(join(dir, 'standard-c1.0.json'), 'utf8')));
+    expect(row.kind).toBe('sae');
+    expect(row.families['mine-yours-blank-mask'].ceiling).toBeCloseTo(2 / 3, 6);
+    const csv = metricsCsv([row]).trim().split('\n');
+    expect(csv[0]).toMatch(/^dictionary,l0,frac_variance_explained/);
+    expect(csv[1].split(',').length).toBe(csv[0].split(',').length);
+    expect(() => parseMetricsFile('x.json', { hello: 1 })).toThrow(/not a metrics file/);
+  });
+
+  it('accepts a well-formed notes file and refuses hostile ones', () => {
+    expect(parseNotesFile(JSON.stringify({ notes: { 'othello-gpt-default/standard-c1.0/12': 'd3 tracker' } }))).toEqual({ 'othello-gpt-default/standard-c1.0/12': 'd3 tracker' });
+    expect(() => parseNotesFile('{')).toThrow(/not valid JSON/);
+    expect(() => parseNotesFile('{"notes": []}')).toThrow(/no "notes" object/);
+    expect(() => parseNotesFile('{"notes": {"<img src=x>/x/1": "a"}}')).toThrow(/not a model\/sae\/feature key/);
+    expect(() => parseNotesFile(JSON.stringify({ notes: { 'a/b/1': 'x'.repeat(3000) } }))).toThrow(/at most 2000/);
+    expect(() => parseNotesFile(JSON.stringify({ notes: { 'a/b/1': { toString: 1 } } }))).toThrow(/not text/);
+  });
+});
