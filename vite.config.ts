@@ -8,7 +8,7 @@ export default defineConfig({
   // the dev server reload the page, which would drop a user's (or a test's) first clicks.
   optimizeDeps: {
     entries: ['index.html', 'src/app/worker/engine-worker.ts', 'tests/browser/*.html'],
-    include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', 'zustand', 'd3'],
+    include: ['react', 'react-dom/client', 'react/jsx-dev-runtime', 'zustand', 'd3', 'chess.js', 'chessboardjsx'],
   },
   test: {
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],

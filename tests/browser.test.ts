@@ -238,6 +238,24 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
   });
 });
 
+describe('chess board component (chessboardjsx)', () => {
+  it('draws the position with overlay square styles and plays legal drags only', async () => {
+    const page = await gpuBrowser.newPage();
+    await page.goto(`${url}/tests/browser/chess-board.html`);
+    const e4 = page.locator('[data-squareid="e4"]');
+    await e4.waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-squareid]').count()).toBe(64);
+    expect(await e4.evaluate((el) => getComputedStyle(el.firstElementChild!).backgroundColor)).toMatch(/rgba\(255, 202, 40/);
+    await page.locator('[data-squareid="e2"] [data-testid^="wP"]').dragTo(e4);
+    await expect.poll(() => page.locator('#log').textContent()).toContain('move e2e4');
+    expect(await page.locator('#fen').textContent()).toMatch(/^rnbqkbnr\/pppppppp\/8\/8\/4P3\/8\/PPPP1PPP\/RNBQKBNR b/);
+    await page.locator('[data-squareid="d7"] [data-testid^="bP"]').dragTo(page.locator('[data-squareid="d4"]'));
+    await expect.poll(() => page.locator('#log').textContent()).toContain('illegal d7d4');
+    await page.screenshot({ path: join(ARTIFACTS, 'chess-board.png') });
+    await page.close();
+  });
+});
+
 describe('Chromium without WebGPU', () => {
   it('says so plainly and runs everything on the CPU reference in the worker', async () => {
     const browser = await launchChromium(false);

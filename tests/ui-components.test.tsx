@@ -144,3 +144,18 @@ describe('tours, metrics files and notes files', () => {
     expect(() => parseNotesFile(JSON.stringify({ notes: { 'a/b/1': { toString: 1 } } }))).toThrow(/not text/);
   });
 });
+
+describe('chess board', () => {
+  it('maps overlays onto chessboardjsx square styles (a1 = index 0)', async () => {
+    const { chessSquareStyles, chessSquareName } = await import('../src/app/board/chess-styles');
+    expect(chessSquareName(0)).toBe('a1');
+    expect(chessSquareName(63)).toBe('h8');
+    expect(chessSquareName(12)).toBe('e2');
+    const values = new Float32Array(64).fill(NaN);
+    values[12] = 1;
+    const styles = chessSquareStyles({ kind: 'heat', values, tips: [] }, 28);
+    expect(Object.keys(styles).sort()).toEqual(['e2', 'e4']);
+    expect(String(styles.e2.background)).toMatch(/rgba\(255, 202, 40/);
+    expect(String(styles.e4.boxShadow)).toContain('#ff6f00');
+  });
+});
