@@ -204,7 +204,7 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     await unknown.close();
   });
 
-  it('a bad SAE file gets a clear error and the loaded SAE stays', async () => {
+  it('the user\'s own model and SAE files load; a bad SAE file gets a clear error and the loaded SAE stays', async () => {
     const page = await open();
     await atlasReady(page);
     await page.getByTestId('sae-files').setInputFiles([{ name: 'ae.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a safetensors file at all') }]);
@@ -212,6 +212,14 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     await expect.poll(() => page.getByLabel('SAE', { exact: true }).inputValue()).toBe('standard-c1.0');
     await page.locator('[data-square="d3"]').click();
     await expect.poll(() => page.locator('[data-testid^="feature-"]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    // a good dictionary_learning SAE (ae.safetensors + config.json) and a TransformerLens-style model (weights + config)
+    const shipped = join(__dirname, '..', 'public', 'models', 'othello-gpt-default');
+    await page.getByTestId('sae-files').setInputFiles([join(shipped, 'saes', 'topk-k16', 'ae.safetensors'), join(shipped, 'saes', 'topk-k16', 'config.json')]);
+    await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 60_000 }).toMatch(/SAE ae\.safetensors \+ config\.json \(1024 features\)/);
+    expect(new URL(page.url()).hash).toContain('sae=my-file');
+    await page.getByTestId('model-files').setInputFiles([join(shipped, 'model.safetensors'), join(shipped, 'config.json')]);
+    await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 60_000 }).toMatch(/model\.safetensors · blocks\.3\.hook_resid_post/);
+    await expect.poll(() => page.getByTestId('legal-mass').textContent(), { timeout: 60_000 }).toMatch(/Probability on legal moves/);
     await page.close();
   });
 
