@@ -6,8 +6,8 @@
 import type { BspFamily } from './bsp';
 import { familySize } from './bsp';
 import { familyCounts, onCounts } from './counts';
-import { f1Score } from './coverage';
-import { featureScales, LEVELS, LevelsBuilder, THRESHOLDS } from './levels';
+import { eachClassifier } from './coverage';
+import { featureScales, LevelsBuilder, THRESHOLDS } from './levels';
 
 export const HISTOGRAM_BINS = 20;
 export const TOP_POSITIONS = 12;
@@ -82,20 +82,10 @@ export function buildAtlas<P>(acts: Float32Array, N: number, F: number, position
     const c = familyCounts(family, levels, positions, on, cache);
     const S = familySize(family as BspFamily<unknown>);
     const f1 = new Float32Array(A * S), precision = new Float32Array(A * S), recall = new Float32Array(A * S), threshold = new Float32Array(A * S);
-    for (let t = 0; t < LEVELS; t++) {
-      for (let f = 0; f < A; f++) {
-        const n = c.on[t * A + f];
-        if (n === 0) continue;
-        const base = (t * A + f) * S;
-        for (let p = 0; p < S; p++) {
-          const tp = c.tp[base + p];
-          if (tp === 0) continue;
-          const s = f1Score(tp, n, c.totals[p]);
-          const k = f * S + p;
-          if (s.f1 > f1[k]) { f1[k] = s.f1; precision[k] = s.precision; recall[k] = s.recall; threshold[k] = THRESHOLDS[t]; }
-        }
-      }
-    }
+    eachClassifier(c, (t, f, p, s) => {
+      const k = f * S + p;
+      if (s.f1 > f1[k]) { f1[k] = s.f1; precision[k] = s.precision; recall[k] = s.recall; threshold[k] = THRESHOLDS[t]; }
+    });
     return { id: family.id, size: S, classes: family.classes, f1, precision, recall, threshold };
   });
   return { features: F, positions: N, alive, scale, aliveIndex, density, histogram, topPositions, topActs, rangeExamples, families: out };

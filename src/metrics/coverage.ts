@@ -21,25 +21,26 @@ export interface BestFeature {
   recall: number;
 }
 
-/** [LEVELS][size] the best feature per entry at every threshold. */
-export function bestFeatures(c: ClassifierCounts): BestFeature[][] {
+/** Calls `visit` with the scores of every (threshold, feature, entry) that has a true positive. */
+export function eachClassifier(c: ClassifierCounts, visit: (t: number, f: number, p: number, s: ReturnType<typeof f1Score>) => void): void {
   const { features: F, size: P } = c;
-  const out: BestFeature[][] = [];
   for (let t = 0; t < LEVELS; t++) {
-    const row: BestFeature[] = Array.from({ length: P }, () => ({ feature: -1, f1: 0, precision: 0, recall: 0 }));
     for (let f = 0; f < F; f++) {
       const on = c.on[t * F + f];
       if (on === 0) continue;
       const base = (t * F + f) * P;
       for (let p = 0; p < P; p++) {
         const tp = c.tp[base + p];
-        if (tp === 0) continue;
-        const s = f1Score(tp, on, c.totals[p]);
-        if (s.f1 > row[p].f1) row[p] = { feature: f, ...s };
+        if (tp !== 0) visit(t, f, p, f1Score(tp, on, c.totals[p]));
       }
     }
-    out.push(row);
   }
+}
+
+/** [LEVELS][size] the best feature per entry at every threshold. */
+export function bestFeatures(c: ClassifierCounts): BestFeature[][] {
+  const out: BestFeature[][] = Array.from({ length: LEVELS }, () => Array.from({ length: c.size }, () => ({ feature: -1, f1: 0, precision: 0, recall: 0 })));
+  eachClassifier(c, (t, f, p, s) => { if (s.f1 > out[t][p].f1) out[t][p] = { feature: f, ...s }; });
   return out;
 }
 
