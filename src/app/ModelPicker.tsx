@@ -26,8 +26,12 @@ export function ModelPicker() {
   const fail = (message: string) => patch({ error: message });
   return (
     <div className="picker">
+      <label>Game <select aria-label="game" value="othello" onChange={() => {}}>
+        <option value="othello">Othello</option>
+        <option value="chess" disabled>Chess (no trained chess model yet)</option>
+      </select></label>
       <label>Model <select aria-label="model" value={view.model} onChange={(e) => set({ model: e.target.value, feature: null, edits: [] })}>
-        {manifest?.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+        {manifest?.filter((m) => m.game === 'othello').map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
         {view.model === UPLOAD_ID && <option value={UPLOAD_ID}>{uploads.model?.name ?? 'your model'}</option>}
       </select></label>
       <label>SAE <select aria-label="SAE" value={view.sae} onChange={(e) => set({ sae: e.target.value, feature: null, edits: [] })}>
