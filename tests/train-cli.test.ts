@@ -12,6 +12,21 @@ const tiny = {
 };
 
 describe('train-model', () => {
+  it('trains a chess model on generated transcripts and evals its greedy moves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'train-chess-'));
+    const cfg = join(dir, 'chess.json');
+    writeFileSync(cfg, JSON.stringify({ ...tiny, game: 'chess', steps: 4, model: { ...tiny.model, d_vocab: 32, n_ctx: 48 } }));
+    const r = await cli('train-model', '--config', cfg, '--out', join(dir, 'run'));
+    expect(r.stdout).toMatch(/step 4: greedy next move legal at \d+\.\d\d% of \d+ held-out positions[\s\S]*finished at step 4/);
+    const ev = await cli('eval', '--model', join(dir, 'run', 'model.safetensors'), '--config', join(dir, 'run', 'config.json'), '--game', 'chess', '--games', '10', '--out', join(dir, 'e.json'));
+    expect(ev.stdout).toMatch(/positions 10: greedy next move legal \d+\.\d\d%/);
+    const e = JSON.parse(readFileSync(join(dir, 'e.json'), 'utf8'));
+    expect(e.positions).toBe(10);
+    expect(e.legal_greedy).toBe(e.legal / 10);
+    const wrong = await cli('eval', '--model', join(dir, 'run', 'model.safetensors'), '--config', join(dir, 'run', 'config.json'), '--game', 'othello', '--games', '2');
+    expect(errorLine(wrong.stderr)[0]).toMatch(/needs a 61-token Othello model/);
+  });
+
   it('a run stopped and resumed ends bit-identical to an uninterrupted one, with progress lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'train-'));
     const cfg = join(dir, 'run.json');
@@ -70,6 +85,8 @@ describe('train-model', () => {
     ['a bad model', { ...tiny, model: { ...tiny.model, act_fn: 'swish' } }, /act_fn "swish"/],
     ['warm-up longer than the run', { ...tiny, warmup_steps: 50 }, /warmup_steps must be below steps/],
     ['a checkpoint interval over 10 minutes', { ...tiny, checkpoint_minutes: 30 }, /checkpoint_minutes/],
+    ['an unknown game', { ...tiny, game: 'go' }, /"game" must be "othello" or "chess"/],
+    ['a chess model with the Othello vocabulary', { ...tiny, game: 'chess' }, /a chess model needs d_vocab 32/],
   ];
   for (const [what, cfg, message] of bad) {
     it(`rejects ${what} before any work`, async () => {

@@ -1,4 +1,5 @@
-// `train-model`: trains a model on seeded random Othello games with the WGSL training path.
+// `train-model`: trains a model on seeded random Othello games (or generated chess transcripts) with
+// the WGSL training path.
 // Prints a progress line (step, loss, tokens/s, ETA), checkpoints every few minutes and on
 // SIGINT/SIGTERM, and `--resume` continues exactly (the batch of step s depends only on the seeds).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { toTransformerLensDict } from '../model/adapters';
 import { randomModel } from '../model/random';
 import { writeSafetensors } from '../tensor/safetensors';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { chessEvalGames, chessTrainingBatch } from '../train/chess-data';
+import { chessLegality, sampleBoundaries } from '../train/chess-eval';
 import { evalGames, trainingBatch } from '../train/data';
 import { evaluateLegalMoves } from '../train/eval';
 import { GpuModel } from '../gpu/model-runner';
@@ -66,10 +69,13 @@ async function train(kernels: import('../gpu/kernels').Kernels, adapter: string,
   });
   if (ck) trainer.restoreState(ck.state);
   const history = ck?.history ?? [];
-  // A fixed set of 200 evaluation games (seeds disjoint from training) scored at every checkpoint.
-  const curveGames = evalGames(4242, 200);
+  // A fixed set of 200 evaluation games (seeds disjoint from training) scored at every checkpoint;
+  // for chess, 200 move boundaries of fresh games, scored by greedy next-move legality.
+  const chess = config.game === 'chess';
+  const curveGames = chess ? [] : evalGames(4242, 200);
+  const curveBoundaries = chess ? sampleBoundaries(chessEvalGames(4242, 200, config.model.nCtx), config.model.nCtx, 4242) : [];
   const curvePath = join(out, 'curve.json');
-  const curve: Array<{ step: number; legal_top1: number; legal_mass: number }> =
+  const curve: Array<{ step: number; legal_top1?: number; legal_mass?: number; legal_greedy?: number }> =
     ck && existsSync(curvePath) ? JSON.parse(readFileSync(curvePath, 'utf8')).filter((c: { step: number }) => c.step <= ck.step) : [];
   let step = ck?.step ?? 0;
   const lastStep = Math.min(config.steps, step + limits.stopAfter);
@@ -80,10 +86,17 @@ async function train(kernels: import('../gpu/kernels').Kernels, adapter: string,
     const weights = await trainer.weights();
     if (curve.length === 0 || curve[curve.length - 1].step !== step) {
       const gpu = new GpuModel(kernels, { config: config.model, weights });
-      const m = await evaluateLegalMoves(curveGames, config.model.nCtx, config.model.dVocab, async (b) => (await gpu.forward(b)).logits);
+      const logits = async (b: number[][]) => (await gpu.forward(b)).logits;
+      if (chess) {
+        const m = await chessLegality(curveBoundaries, logits, config.model.dVocab, config.model.nCtx);
+        curve.push({ step, legal_greedy: m.rate });
+        console.log(`step ${step}: greedy next move legal at ${(100 * m.rate).toFixed(2)}% of ${m.positions} held-out positions`);
+      } else {
+        const m = await evaluateLegalMoves(curveGames, config.model.nCtx, config.model.dVocab, logits);
+        curve.push({ step, legal_top1: m.legalTop1, legal_mass: m.legalMass });
+        console.log(`step ${step}: legal top-1 ${(100 * m.legalTop1).toFixed(2)}%, legal mass ${m.legalMass.toFixed(4)} on 200 held-out games`);
+      }
       gpu.destroy();
-      curve.push({ step, legal_top1: m.legalTop1, legal_mass: m.legalMass });
-      console.log(`step ${step}: legal top-1 ${(100 * m.legalTop1).toFixed(2)}%, legal mass ${m.legalMass.toFixed(4)} on 200 held-out games`);
     }
     saveCheckpoint(join(out, 'checkpoint.safetensors'), { step, config: configJson, history, state: await trainer.state() });
     writeFileSync(curvePath, JSON.stringify(curve));
@@ -102,7 +115,8 @@ async function train(kernels: import('../gpu/kernels').Kernels, adapter: string,
     while (step < lastStep && !stopRequested && (performance.now() - start) / 60000 < limits.maxMinutes) {
       const next = step + 1;
       const lr = learningRate({ peak: config.lr, warmupSteps: config.warmupSteps, totalSteps: config.steps, minRatio: config.minLrRatio }, step);
-      const r = await trainer.step(trainingBatch(config.dataSeed, next, config.batch, trainer.T), next, lr);
+      const batch = chess ? chessTrainingBatch(config.dataSeed, next, config.batch, trainer.T) : trainingBatch(config.dataSeed, next, config.batch, trainer.T);
+      const r = await trainer.step(batch, next, lr);
       if (!Number.isFinite(r.loss)) throw new Error(`loss became ${r.loss} at step ${next}; stopping without overwriting the last checkpoint`);
       step = next;
       windowLoss += r.loss;

@@ -2,6 +2,8 @@
 import { parseModelConfig, type ModelConfig } from '../model/config';
 
 export interface RunConfig {
+  /** what the model learns: seeded random Othello games, or generated chess transcripts (one token per character) */
+  game: 'othello' | 'chess';
   model: ModelConfig;
   initSeed: number;
   dataSeed: number;
@@ -40,7 +42,12 @@ export function parseRunConfig(json: unknown): RunConfig {
     throw new RunConfigError(`training config "model": ${(e as Error).message}`);
   }
   if (model.normalization !== 'LN') throw new RunConfigError('training config: the model must use normalization_type "LN"');
+  const game = j.game ?? 'othello';
+  if (game !== 'othello' && game !== 'chess') throw new RunConfigError(`training config: "game" must be "othello" or "chess" (got ${JSON.stringify(j.game)})`);
+  const vocab = game === 'othello' ? 61 : 32;
+  if (model.dVocab !== vocab) throw new RunConfigError(`training config: a ${game} model needs d_vocab ${vocab} (got ${model.dVocab})`);
   const c: RunConfig = {
+    game,
     model,
     initSeed: num('init_seed', (v) => int(v) && v >= 0, 'a non-negative integer', 0),
     dataSeed: num('data_seed', (v) => int(v) && v >= 0, 'a non-negative integer', 1),
