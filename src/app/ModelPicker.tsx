@@ -28,7 +28,7 @@ export function ModelPicker() {
     <div className="picker">
       <label>Game <select aria-label="game" value="othello" onChange={() => {}}>
         <option value="othello">Othello</option>
-        <option value="chess" disabled>Chess (no trained chess model yet)</option>
+        <option value="chess" disabled>Chess (no model yet)</option>
       </select></label>
       <label>Model <select aria-label="model" value={view.model} onChange={(e) => set({ model: e.target.value, feature: null, edits: [] })}>
         {manifest?.filter((m) => m.game === 'othello').map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
