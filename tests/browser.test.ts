@@ -226,14 +226,14 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
   it('classroom tour: presenter mode with captions and arrow-key steps', async () => {
     const page = await open();
     await page.getByLabel('classroom tours').selectOption('square-feature');
-    await expect.poll(() => page.getByTestId('caption').textContent()).toMatch(/Move 19 was d3/);
-    expect(await page.getByTestId('position').textContent()).toMatch(/^move 19 \//);
-    await expect.poll(() => page.getByTestId('square-panel').locator('h3').textContent()).toBe('Square d3');
+    await expect.poll(() => page.getByTestId('caption').textContent()).toMatch(/After 6 moves, e6 is one of black's legal moves/);
+    expect(await page.getByTestId('position').textContent()).toMatch(/^move 6 \//);
+    await expect.poll(() => page.getByTestId('square-panel').locator('h3').textContent()).toBe('Square e6');
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => page.getByTestId('caption').textContent()).toMatch(/Feature 565/);
+    await expect.poll(() => page.getByTestId('caption').textContent()).toMatch(/Feature 859/);
     expect(await page.getByLabel('overlay').inputValue()).toBe('feature');
     await atlasReady(page);
-    await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(/Feature 565: best F1 per square/);
+    await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(/Feature 859: best F1 per square/);
     await shot(page, 'tour');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');

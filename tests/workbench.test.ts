@@ -121,6 +121,20 @@ describe('workbench worker core', () => {
     expect(best(atlas)).toBeCloseTo(best(ref), 2);
   });
 
+  it('the "feature for one square" tour says what the shipped SAE does', async () => {
+    const { TOURS, tourView } = await import('../src/app/tours/tours');
+    const tour = TOURS.find((t) => t.id === 'square-feature')!;
+    const v = tourView(tour, 3);
+    const f = v.feature!, sq = 44; // e6
+    const a = await cpu.analyze(v.moves.slice(0, v.pos));
+    expect(a.acts[(v.pos - 1) * 1024 + f]).toBeGreaterThan(0);
+    const eff = cpu.featureStatics()!.logitEffect.subarray(f * 64, (f + 1) * 64);
+    const best = Array.from(eff).reduce((b, x, i) => (!Number.isNaN(x) && x > eff[b] ? i : b), 0);
+    expect(best).toBe(sq);
+    const r = cpu.intervene(v.moves, v.pos - 1, v.edits);
+    expect(r.patched[sq]).toBeLessThan(r.clean[sq] / 2);
+  });
+
   it('recovers from a lost device by re-creating it', async () => {
     const wb = await Workbench.create(assets, createNodeGpuContext, nodeShaderSource);
     const before = await wb.analyze(game.slice(0, 10));

@@ -30,7 +30,8 @@ const num = (v: number | null | undefined, digits = 3) => (v === null || v === u
 export function supervisedMetricsSection(dir: string, id: string): string[] {
   const files = readMetricsFolder(dir);
   if (files.length === 0) return [];
-  const first = files.find((f) => f.m.games.train)?.m ?? files[0].m;
+  // An SAE's file (not a baseline's) describes the SAE rows: their hook and game counts.
+  const first = files.find((f) => f.m.games.train && !f.name.startsWith('baseline-'))?.m ?? files.find((f) => f.m.games.train)?.m ?? files[0].m;
   const lines = ['## Supervised metrics (Karvonen et al. 2024)', '',
     `Coverage and board reconstruction (spec 3) on ${first.games.train ?? '–'} train + ${first.games.test} test games (${first.games.source}), every position. ` +
     'Coverage: mean over a property family\'s entries of the best F1 any feature reaches as a classifier, at the best of 11 activation thresholds. ' +

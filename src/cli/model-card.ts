@@ -92,10 +92,12 @@ export async function runModelCard(argv: string[]): Promise<string> {
     lines.push('## Projection', '');
     const seen = step * gamesPerStep;
     if (projected && projected > 100 * run.steps * gamesPerStep) {
+      const rest = step >= run.steps
+        ? `The ${run.steps.toLocaleString('en-US')}-step schedule is complete (learning rate decayed to ${run.min_lr_ratio} x peak); reaching the goal needs a longer schedule or a larger model, and how far either gets is not known until it runs (${rate.toFixed(0)} tokens/s on this machine).`
+        : `What is measured: ${rate.toFixed(0)} tokens/s, so the remaining ${(run.steps - step).toLocaleString('en-US')} steps of the schedule (with its cosine decay) take ` +
+          `${(((run.steps - step) * tokensPerStep) / rate / 3600).toFixed(1)} h on this machine; whether they reach the goal is not known until they run.`;
       lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} held-out points (top-1 error against games seen) only reaches 1% error after ` +
-        `~${projected.toExponential(1)} games: the curve has flattened at the peak learning rate, so that extrapolation is not a credible estimate. ` +
-        `What is measured: ${rate.toFixed(0)} tokens/s, so the remaining ${(run.steps - step).toLocaleString('en-US')} steps of the schedule (with its cosine decay) take ` +
-        `${(((run.steps - step) * tokensPerStep) / rate / 3600).toFixed(1)} h on this machine; whether they reach the goal is not known until they run.`, '');
+        `~${projected.toExponential(1)} games: the curve has flattened, so that extrapolation is not a credible estimate. ${rest}`, '');
     } else if (projected) {
       const more = Math.max(0, projected - seen);
       lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} points of the held-out curve (top-1 error against games seen) reaches 1% error after about ` +
@@ -104,7 +106,7 @@ export async function runModelCard(argv: string[]): Promise<string> {
     } else {
       lines.push('Too few held-out points (or no downward trend yet) to fit a projection.', '');
     }
-    lines.push(`Continue the run: \`npm run cli -- train-model --config configs/othello-default.json --out runs/othello-default --resume\` (the checkpoint is committed under \`runs/othello-default/\`).`, '');
+    lines.push(`Continue the run: raise "steps" in \`configs/othello-default.json\` when the schedule is complete, then \`npm run cli -- train-model --config configs/othello-default.json --out runs/othello-default --resume\` (the checkpoint is committed under \`runs/othello-default/\`; a resumed run may change only "steps" and "checkpoint_minutes").`, '');
   }
   if (probes.length) {
     lines.push('## Linear probes', '', 'Linear probes on `blocks.L.hook_resid_post` (raw, uncentred residual), trained on the GPU with softmax cross-entropy per square; accuracy per square over all 64 squares of held-out positions.', '');

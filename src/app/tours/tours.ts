@@ -1,6 +1,7 @@
 // Classroom tours, written as data: each step is a view (the same fields a shared link holds) and a
 // caption. Feature numbers refer to the shipped standard-c1.0 SAE of the default model; they were
-// picked from its metrics file (best F1 per board entry) and checked on these games.
+// picked from its feature atlas (best F1 per board entry, concentrated on one square) and checked on
+// these games (activation, direct logit effect and the ablation's effect on the predictions).
 import { parseTranscript } from '../../games/othello';
 import { DEFAULT_VIEW, type View } from '../state/view';
 
@@ -16,9 +17,9 @@ export interface Tour {
   steps: TourStep[];
 }
 
-// Random legal games from the project's generator (randomGame(mulberry32(seed))), seeds 7 and 1.
+// Random legal games from the project's generator (randomGame(mulberry32(seed))), seeds 7 and 2.
 const GAME_A = parseTranscript('d3c3e6d6c5b4b5e3b3f6e2f1e7f5b2c4f3a5d2f8f2d7a6d1e1c2c6b6b1a7c7g4f7e8g5d8b8a1g1a3h3c1a2g7f4h4h6c8g8a4g6h2g3h1a8h5b7h7g2h8');
-const GAME_B = parseTranscript('f5f4e3f6g6e2e6f7f3h7g4h4e1f2c3b2h3d1d3c6b3d2a1b4c5d6g3f1c7g5h6g2e8h5b6g8h2e7g1a3b5c4c1b7a8a2a4b1f8c8d7d8h8a5a6g7b8a7c2h1');
+const GAME_B = parseTranscript('f5f4d3d6d7g5h5f6e7c2g3c4c3f7b4b3f3a5f8g4h3f2e1h2b1d8e3g2c7f1e2h4g1e6h1c1e8c8d1g8b2b8c6a2h6d2b7a8a7b6g7a6c5h8h7g6a4a3b5a1');
 
 export const TOURS: readonly Tour[] = [
   {
@@ -36,12 +37,12 @@ export const TOURS: readonly Tour[] = [
   {
     id: 'square-feature',
     title: 'A feature for one square',
-    summary: 'Feature 565 of the standard SAE fires when d3 holds a disc of the player who just moved.',
+    summary: 'Feature 859 of the standard SAE fires when e6 is a legal move, and the model uses it to predict e6.',
     steps: [
-      { caption: 'Move 19 was d3 (black). Open the square explorer for d3: the features listed are the best classifiers of each of its states.', view: { model: 'othello-gpt-default', sae: 'standard-c1.0', moves: GAME_B, pos: 19, square: 19, panel: 'square', overlay: 'predictions', feature: null } },
-      { caption: 'Feature 565 is the best match for "d3 is mine". Its best F1 per square is concentrated on d3.', view: { moves: GAME_B, pos: 19, square: 19, feature: 565, overlay: 'feature', panel: 'dashboard' } },
-      { caption: 'Its decoder direction, read through the probe, pushes d3 toward "mine".', view: { moves: GAME_B, pos: 19, feature: 565, overlay: 'decoder', panel: 'dashboard' } },
-      { caption: 'Ablate it: the model\'s next-move predictions shift, compared side by side with the clean run.', view: { moves: GAME_B, pos: 19, feature: 565, overlay: 'predictions', panel: 'intervene', edits: [{ feature: 565, mode: 'ablate', value: 0 }] } },
+      { caption: 'After 6 moves, e6 is one of black\'s legal moves (white dots). The square explorer lists, for each state of e6, the features that classify it best on the atlas games.', view: { model: 'othello-gpt-default', sae: 'standard-c1.0', moves: GAME_B, pos: 6, square: 44, panel: 'square', overlay: 'predictions', feature: null, edits: [] } },
+      { caption: 'Feature 859 is the best single classifier of "e6 is a legal move": its best F1 per square sits on e6 and almost nowhere else.', view: { moves: GAME_B, pos: 6, square: 44, feature: 859, overlay: 'feature', panel: 'dashboard' } },
+      { caption: 'Its direct effect on the next-move logits (bottom of the dashboard) raises e6 far more than any other square.', view: { moves: GAME_B, pos: 6, feature: 859, overlay: 'feature', panel: 'dashboard' } },
+      { caption: 'Ablate it: the model\'s probability for e6 falls (from about 10% to about 2% here), shown beside the clean run.', view: { moves: GAME_B, pos: 6, feature: 859, overlay: 'predictions', panel: 'intervene', edits: [{ feature: 859, mode: 'ablate', value: 0 }] } },
     ],
   },
   {
