@@ -1,7 +1,7 @@
 // The board column: overlay choice and legend, the live board (click to play or to inspect a
 // square), game controls, a timeline, the transcript (paste your own), board export, and the
 // model's top next moves.
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { countDiscs, formatTranscript, NotationError, parseTranscript, replay, squareLabel } from '../../games/othello';
 import { useSession, useView } from '../state/store';
 import { OVERLAYS, type Overlay } from '../state/view';
@@ -26,7 +26,9 @@ export function BoardArea({ legal }: { legal: number[] }) {
   const [pasteError, setPasteError] = useState<string | null>(null);
   const boardRef = useRef<HTMLDivElement>(null);
   const state = states[view.pos];
-  const result = buildOverlay(view.overlay, { pos: view.pos, cells: state.cells, analysis, atlas, statics, feature: view.feature });
+  // Overlays are rebuilt only when what they read changes, not on every render (the "active" one loops over features).
+  const result = useMemo(() => buildOverlay(view.overlay, { pos: view.pos, cells: state.cells, analysis, atlas, statics, feature: view.feature }),
+    [view.overlay, view.pos, state, analysis, atlas, statics, view.feature]);
   const overlay = result && 'overlay' in result ? result : null;
   const t = view.pos - 1;
   const probs = analysis && t >= 0 && t < analysis.T ? analysis.probs.subarray(t * 64, (t + 1) * 64) : null;
