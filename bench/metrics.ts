@@ -5,7 +5,7 @@
 // check that their counts are identical), with the reference's full-size time extrapolated
 // linearly (it is linear in positions).
 import { readFileSync } from 'node:fs';
-import { OTHELLO_BSP_FAMILIES, OTHELLO_DEFAULT_BSPS, othelloPositions } from '../src/games/othello/bsp';
+import { OTHELLO_KIT } from '../src/games/kit';
 import { createNodeGpuContext, nodeShaderSource } from '../src/gpu/node';
 import { Kernels } from '../src/gpu/kernels';
 import { loadModel } from '../src/model/adapters';
@@ -31,13 +31,13 @@ export async function benchMetrics(args: string[]): Promise<void> {
   for (const n of ['ae.safetensors', 'config.json']) files.set(n, new Uint8Array(readFileSync(`${saeDir}/${n}`)));
   const sae = loadSaeFiles(files);
   const hook = `blocks.${model.config.nLayers - 1}.hook_resid_post`;
-  const families = OTHELLO_DEFAULT_BSPS.map((id) => OTHELLO_BSP_FAMILIES.find((f) => f.id === id)!);
-  const evaluated = (g: number[]) => { const positions = othelloPositions(g, model.config.nCtx); return { rows: positions.map((_, i) => i), positions }; };
+  const families = OTHELLO_KIT.defaultFamilies.map((id) => OTHELLO_KIT.families.find((f) => f.id === id)!);
+  const evaluated = (g: number[]) => OTHELLO_KIT.evaluated(g, model.config.nCtx);
   const train = evalGames(2024, games), test = evalGames(2025, games);
 
   const ctx = await createNodeGpuContext();
   const kernels = new Kernels(ctx, nodeShaderSource);
-  const reader = gpuHookReader(kernels, model, hook), runner = gpuSaeRunner(kernels, sae);
+  const reader = gpuHookReader(kernels, model, hook, (g: number[]) => OTHELLO_KIT.tokens(g, model.config.nCtx)), runner = gpuSaeRunner(kernels, sae);
   const inner = saeSource(reader.read, sae, runner.run);
   let encodeMs = 0;
   const timed: ActivationSource<number[]> = {
@@ -77,7 +77,7 @@ export async function benchMetrics(args: string[]): Promise<void> {
     identical &&= fast.tp.every((v, i) => v === ref.tp[i]) && fast.on.every((v, i) => v === ref.on[i]) && JSON.stringify(fastRec) === JSON.stringify(refRec);
   }
   const statsMs = totalMs - encodeMs, scaleUp = (suite.train_positions + suite.test_positions) / (a.n + b.n);
-  console.log(`Supervised metrics, ${saeDir} (${sae.kind}, ${sae.dSae} features = ${sae.dSae / sae.dIn} x d_model) on ${hook}; families ${OTHELLO_DEFAULT_BSPS.join(', ')}`);
+  console.log(`Supervised metrics, ${saeDir} (${sae.kind}, ${sae.dSae} features = ${sae.dSae / sae.dIn} x d_model) on ${hook}; families ${OTHELLO_KIT.defaultFamilies.join(', ')}`);
   console.log(`Adapter: ${ctx.adapterName}; ${games} train + ${games} test games = ${suite.train_positions + suite.test_positions} positions; L0 ${suite.l0.toFixed(1)}, ${alive.length} alive`);
   console.log('| stage | seconds |');
   console.log('|---|---|');

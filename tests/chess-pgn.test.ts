@@ -1,5 +1,6 @@
 // Chess transcripts: the 32-character vocabulary (spec 1.3 test vector) and PGN conversion.
 import { describe, expect, it } from 'vitest';
+import { ChessGamesFileError, parseChessGamesFile } from '../src/games/chess/games-file';
 import { pgnToTranscript } from '../src/games/chess/pgn';
 import { CHESS_VOCAB_SIZE, decodeChess, encodeChess } from '../src/games/chess/tokenizer';
 
@@ -43,5 +44,20 @@ describe('generated chess games', () => {
     const captures = (bias: number) => Array.from({ length: 6 }, (_, i) => randomChessGame(mulberry32(100 + i), { captureBias: bias, maxChars: 200 }))
       .join(' ').split('x').length;
     expect(captures(0.9)).toBeGreaterThan(captures(0));
+  });
+});
+
+describe('chess games files', () => {
+  it('reads one transcript per line, skipping comments', () => {
+    expect(parseChessGamesFile('# two games\n;1.e4 e5 2.Nf3\n\n;1.d4 d5\n')).toEqual([';1.e4 e5 2.Nf3', ';1.d4 d5']);
+  });
+  it('reads PGN games separated by blank lines, headers joined to their movetext', () => {
+    const pgn = '[Event "A"]\n[Result "1-0"]\n\n1. e4 e5 2. Nf3 1-0\n\n[Event "B"]\n\n1. d4 {book} d5\n2. c4 *\n\n1. f3 e5 2. g4 Qh4# 0-1\n';
+    expect(parseChessGamesFile(pgn)).toEqual([';1.e4 e5 2.Nf3', ';1.d4 d5 2.c4', ';1.f3 e5 2.g4 Qh4#']);
+  });
+  it('names the line of an illegal game and refuses an empty file', () => {
+    expect(() => parseChessGamesFile(';1.e4 e5\n;1.e4 e4\n')).toThrow(/game at line 2: move 1\.\.\. "e4" is not legal/);
+    expect(() => parseChessGamesFile('[Event "A"]\n\n1. e4 e5\n\n[Event "B"]\n\n1. e4 e5 2. Ke3\n')).toThrow(/game at line 5: move 2\. "Ke3"/);
+    expect(() => parseChessGamesFile('# nothing\n\n')).toThrow(ChessGamesFileError);
   });
 });

@@ -90,9 +90,9 @@ describe('metrics', () => {
   });
 
   const bad: Array<[string, string[], RegExp]> = [
-    ['chess (not yet)', ['--game', 'chess'], /--game chess: this command does not run chess games yet/],
+    ['chess games for an Othello model', ['--game', 'chess', ...sae], /--game chess needs a model with a 32-token vocabulary; this one has d_vocab 61/],
     ['both --sae and --neurons', [...sae, '--neurons'], /exactly one of --sae <folder>, --neurons and --probe <file>/],
-    ['an unknown property family', [...sae, '--bsp', 'mine-yours,corners'], /unknown property family "corners"/],
+    ['an unknown property family', [...sae, '--bsp', 'mine-yours,corners'], /unknown othello property family "corners"/],
     ['a hook the model lacks', ['--sae', join(MODEL, 'saes/topk-k32'), '--hook', 'blocks.9.hook_resid_post'], /not a hook of this model/],
     ['an SAE of the wrong width', ['--sae', join(MODEL, 'saes/topk-k32'), '--hook', 'blocks.0.mlp.hook_post'], /reads 128-wide inputs but blocks.0.mlp.hook_post is 512 wide/],
   ];

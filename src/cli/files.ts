@@ -43,3 +43,21 @@ export function readSaeFolder(dir: string): Map<string, Uint8Array> {
 export function readModel(weightsPath: string, configPath: string): Model {
   return loadModel(readSafetensors(readBytes(weightsPath, 'model'), 'model').tensors, readJson(configPath, 'config'));
 }
+
+/** The model's vocabulary must be the game's: an Othello model cannot read chess characters and back. */
+export function checkGameModel(kit: { id: string; vocab: number }, model: Model): void {
+  if (model.config.dVocab !== kit.vocab) {
+    throw new UsageError(`--game ${kit.id} needs a model with a ${kit.vocab}-token vocabulary; this one has d_vocab ${model.config.dVocab}`);
+  }
+}
+
+/** Games from a games file of the game's format, with one-line errors. */
+export function readGamesFile<G>(path: string, parse: (text: string) => G[]): G[] {
+  const text = new TextDecoder().decode(readBytes(path, 'games file'));
+  try {
+    return parse(text);
+  } catch (e) {
+    if (e instanceof Error && /GamesFileError$/.test(e.name)) throw new UsageError(e.message);
+    throw e;
+  }
+}

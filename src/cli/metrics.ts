@@ -1,10 +1,9 @@
 // `metrics`: the supervised SAE metrics of Karvonen et al. (coverage and board reconstruction per
 // board-state property family) plus L0, variance explained, loss recovered, l2 ratio and dead
 // features, for an SAE or for a hook's own units (MLP neurons as an identity dictionary).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { OTHELLO_BSP_FAMILIES, OTHELLO_DEFAULT_BSPS, othelloPositions } from '../games/othello/bsp';
-import { parseOthelloGamesFile } from '../games/othello/games-file';
+import { gameKit, type AnyGameKit } from '../games/kit';
 import type { Kernels } from '../gpu/kernels';
 import { hookNames, hookWidth } from '../model/config';
 import type { Model } from '../model/weights';
@@ -12,26 +11,23 @@ import { supervisedMetrics, type ActivationSource, type SuiteResult } from '../m
 import { cachingHookReader, cpuHookReader, cpuSaeRunner, gpuHookReader, gpuSaeRunner, neuronSource, saeSource } from '../metrics/sources';
 import { loadSaeFiles } from '../sae/formats';
 import type { Sae } from '../sae/types';
-import { evalGames } from '../train/data';
 import { lossBaseline, lossRecovered } from '../train/sae-eval';
 import { isNonNegativeInt, isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
-import { readModel, readSaeFolder } from './files';
+import { checkGameModel, readGamesFile, readModel, readSaeFolder } from './files';
 import { probeBaseline, readProbe } from './metrics-probe';
 import { withNodeGpu } from './gpu-context';
 
-export const METRICS_USAGE = 'metrics --model <weights> --config <config> (--sae <SAE folder>[,<folder>...] | --neurons | --probe <probe.safetensors>) --hook <hook name> --game othello ' +
+export const METRICS_USAGE = 'metrics --model <weights> --config <config> (--sae <SAE folder>[,<folder>...] | --neurons | --probe <probe.safetensors>) --hook <hook name> --game othello|chess ' +
   '(--games-file <file: first half train, second half test> | --train-games 1000 --test-games 1000 --seed 2024) ' +
-  '[--bsp mine-yours,mine-yours-blank-mask,valid-moves | all] [--loss-games 50] [--backend webgpu|cpu] --out <metrics.json, or a folder for several SAEs>';
+  '[--bsp <family ids> | all (default: othello mine-yours,mine-yours-blank-mask,valid-moves; chess the board set and the 14 strategy properties)] [--loss-games 50] [--backend webgpu|cpu] --out <metrics.json, or a folder for several SAEs>';
 
 const FLAGS = ['model', 'config', 'sae', 'probe', 'neurons', 'hook', 'game', 'games-file', 'train-games', 'test-games', 'seed', 'bsp', 'loss-games', 'backend', 'out'];
 
-function splits(flags: Map<string, string>): { train: number[][]; test: number[][]; source: string } {
+function splits(flags: Map<string, string>, kit: AnyGameKit, nCtx: number): { train: unknown[]; test: unknown[]; source: string } {
   if (flags.has('games-file')) {
     if (flags.has('train-games') || flags.has('test-games') || flags.has('seed')) throw new UsageError('give either --games-file or --train-games/--test-games/--seed');
     const path = flags.get('games-file')!;
-    let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch { throw new UsageError(`cannot read games file "${path}"`); }
-    const games = parseOthelloGamesFile(text);
+    const games = readGamesFile(path, kit.parseGamesFile);
     if (games.length < 2) throw new UsageError('the games file needs at least 2 games (first half train, second half test)');
     const half = Math.ceil(games.length / 2);
     return { train: games.slice(0, half), test: games.slice(half), source: path };
@@ -40,15 +36,15 @@ function splits(flags: Map<string, string>): { train: number[][]; test: number[]
   const m = numberFlag(flags, 'test-games', 1000, isPositiveInt, 'a positive integer');
   const seed = numberFlag(flags, 'seed', 2024, isNonNegativeInt, 'a non-negative integer');
   // evaluation seeds: disjoint from every training seed
-  return { train: evalGames(seed, n), test: evalGames(seed + 1, m), source: `random legal games, eval seeds ${seed} / ${seed + 1}` };
+  return { train: kit.evalGames(seed, n, nCtx), test: kit.evalGames(seed + 1, m, nCtx), source: `${kit.gamesDescription}, eval seeds ${seed} / ${seed + 1}` };
 }
 
-function families(flags: Map<string, string>) {
-  const raw = flags.get('bsp') ?? OTHELLO_DEFAULT_BSPS.join(',');
-  if (raw === 'all') return [...OTHELLO_BSP_FAMILIES];
+function families(flags: Map<string, string>, kit: AnyGameKit) {
+  const raw = flags.get('bsp') ?? kit.defaultFamilies.join(',');
+  if (raw === 'all') return [...kit.families];
   return raw.split(',').map((id) => {
-    const f = OTHELLO_BSP_FAMILIES.find((x) => x.id === id.trim());
-    if (!f) throw new UsageError(`--bsp: unknown property family "${id}" (known: ${OTHELLO_BSP_FAMILIES.map((x) => x.id).join(', ')}, or all)`);
+    const f = kit.families.find((x) => x.id === id.trim());
+    if (!f) throw new UsageError(`--bsp: unknown ${kit.id} property family "${id}" (known: ${kit.families.map((x) => x.id).join(', ')}, or all)`);
     return f;
   });
 }
@@ -57,31 +53,35 @@ export async function runMetrics(argv: string[]): Promise<string> {
   const neurons = argv.includes('--neurons');
   const flags = parseFlags(argv.filter((a) => a !== '--neurons'), FLAGS);
   const game = required(flags, 'game');
-  if (game === 'chess') throw new UsageError('--game chess: this command does not run chess games yet (only othello)');
-  if (game !== 'othello') throw new UsageError(`--game must be othello or chess, not "${game}"`);
+  if (game !== 'othello' && game !== 'chess') throw new UsageError(`--game must be othello or chess, not "${game}"`);
+  const kit = gameKit(game);
   if ([neurons, flags.has('sae'), flags.has('probe')].filter(Boolean).length !== 1) throw new UsageError('give exactly one of --sae <folder>, --neurons and --probe <file>');
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
   const out = required(flags, 'out');
   const model = readModel(required(flags, 'model'), required(flags, 'config'));
+  checkGameModel(kit, model);
+  const nCtx = model.config.nCtx;
+  const tokenize = (g: unknown) => kit.tokens(g, nCtx);
+  const evaluated = (g: unknown) => kit.evaluated(g, nCtx);
   const hook = required(flags, 'hook');
   if (!hookNames(model.config).includes(hook) || hook.endsWith('hook_pattern')) throw new UsageError(`--hook "${hook}" is not a hook of this model with one vector per position (e.g. blocks.0.hook_resid_post)`);
   const width = hookWidth(model.config, hook, model.config.nCtx);
   const saes = (flags.get('sae')?.split(',') ?? []).map((dir) => ({ dir, sae: loadSaeFiles(readSaeFolder(dir)) }));
   for (const { sae } of saes) if (sae.dIn !== width) throw new UsageError(`the SAE reads ${sae.dIn}-wide inputs but ${hook} is ${width} wide`);
   const lossGames = numberFlag(flags, 'loss-games', 50, isNonNegativeInt, 'a non-negative integer');
-  const fams = families(flags);
-  const { train, test, source } = splits(flags);
+  const fams = families(flags, kit);
+  const { train, test, source } = splits(flags, kit, nCtx);
 
   const t0 = performance.now();
   if (flags.has('probe')) {
     const { probe, kind } = readProbe(flags.get('probe')!, width);
     const run = async (kernels?: Kernels) => {
-      const reader = kernels ? gpuHookReader(kernels, model, hook) : { read: cpuHookReader(model, hook), destroy: () => {} };
-      try { return await probeBaseline(reader.read, probe, kind, fams, test, model.config.nCtx); } finally { reader.destroy(); }
+      const reader = kernels ? gpuHookReader(kernels, model, hook, tokenize) : { read: cpuHookReader(model, hook, tokenize), destroy: () => {} };
+      try { return await probeBaseline(reader.read, probe, kind, fams, test, evaluated); } finally { reader.destroy(); }
     };
     const rows = backend === 'cpu' ? await run() : await withNodeGpu((k) => run(k));
-    const result = { game: 'othello', hook, dictionary: `${kind} linear probe ${flags.get('probe')}`, games: { test: test.length, source }, backend,
+    const result = { game, hook, dictionary: `${kind} linear probe ${flags.get('probe')}`, games: { test: test.length, source }, backend,
       bsp: Object.fromEntries(rows.map((r) => [r.name, { id: r.id, board_reconstruction: r.board_reconstruction, counts: r.counts, positions: r.positions }])),
       seconds: { total: (performance.now() - t0) / 1000 } };
     writeFileSync(out, JSON.stringify(result, null, 2));
@@ -90,20 +90,17 @@ export async function runMetrics(argv: string[]): Promise<string> {
   // Several SAEs on one hook share the model's activations (kept in memory, per game).
   const dictionaries: Array<Sae | undefined> = saes.length > 0 ? saes.map((x) => x.sae) : [undefined];
   const run = async (kernels?: Kernels) => {
-    const reader = kernels ? gpuHookReader(kernels, model, hook) : { read: cpuHookReader(model, hook), destroy: () => {} };
+    const reader = kernels ? gpuHookReader(kernels, model, hook, tokenize) : { read: cpuHookReader(model, hook, tokenize), destroy: () => {} };
     const read = saes.length > 1 ? cachingHookReader(reader.read) : reader.read;
     const suites: Array<{ suite: SuiteResult; seconds: number }> = [];
     try {
       for (const sae of dictionaries) {
         const t = performance.now();
         const saeRun = sae && (kernels ? gpuSaeRunner(kernels, sae) : { run: cpuSaeRunner(sae), destroy: () => {} });
-        const src: ActivationSource<number[]> = sae ? saeSource(read, sae, saeRun!.run) : neuronSource(read, width);
+        const src: ActivationSource<unknown> = sae ? saeSource(read, sae, saeRun!.run) : neuronSource(read, width);
         let last = '';
         try {
-          suites.push({ suite: await supervisedMetrics(src, (g: number[]) => {
-            const positions = othelloPositions(g, model.config.nCtx);
-            return { rows: positions.map((_, i) => i), positions };
-          }, fams, train, test, {
+          suites.push({ suite: await supervisedMetrics(src, evaluated, fams, train, test, {
             onProgress: (stage, done, total) => {
               const line = `${stage} ${done}/${total}`;
               if (line !== last && (done === total || done % 256 === 0)) { console.error(line); last = line; }
@@ -119,7 +116,7 @@ export async function runMetrics(argv: string[]): Promise<string> {
     return suites;
   };
   const suites = backend === 'cpu' ? await run() : await withNodeGpu((k) => run(k));
-  const lossSet = test.slice(0, lossGames);
+  const lossSet = test.slice(0, lossGames).map(tokenize);
   const baseline = saes.length > 0 && lossGames > 0 && hook.includes('resid') ? lossBaseline(model, hook, lossSet) : undefined;
   if (saes.length > 1) mkdirSync(out, { recursive: true });
   const lines: string[] = [];
@@ -127,7 +124,7 @@ export async function runMetrics(argv: string[]): Promise<string> {
     const sae = saes[i]?.sae;
     const t = performance.now();
     const loss = sae && baseline ? lossRecovered(model, sae, hook, lossSet, baseline) : undefined;
-    const result = report(suite, { model, sae, hook, backend, source, train: train.length, test: test.length, lossGames, loss, statsSeconds: seconds,
+    const result = report(suite, { game, model, sae, hook, backend, source, train: train.length, test: test.length, lossGames, loss, statsSeconds: seconds,
       totalSeconds: seconds + (performance.now() - t) / 1000 });
     writeFileSync(saes.length > 1 ? join(out, `${basename(saes[i].dir)}.json`) : out, JSON.stringify(result, null, 2));
     lines.push(summary(result));
@@ -136,13 +133,13 @@ export async function runMetrics(argv: string[]): Promise<string> {
 }
 
 interface ReportContext {
-  model: Model; sae?: Sae; hook: string; backend: string; source: string; train: number; test: number;
+  game: string; model: Model; sae?: Sae; hook: string; backend: string; source: string; train: number; test: number;
   lossGames: number; loss?: ReturnType<typeof lossRecovered>; statsSeconds: number; totalSeconds: number;
 }
 
 function report(s: SuiteResult, c: ReportContext) {
   return {
-    game: 'othello',
+    game: c.game,
     hook: c.hook,
     dictionary: c.sae ? `${c.sae.kind} SAE (${c.sae.format}), ${c.sae.dSae} features` : `identity over ${s.features} units of ${c.hook}`,
     games: { train: c.train, test: c.test, source: c.source },

@@ -1,6 +1,7 @@
 // `train-sae`: trains an SAE on a model's hook_resid_post with the WGSL trainer (ReLU + L1,
-// p-annealing, or TopK), writes it as a dictionary_learning state dict (ae.safetensors +
-// config.json) and reports L0, variance explained, loss recovered and dead features on held-out games.
+// p-annealing, gated, or TopK), writes it as a dictionary_learning state dict (ae.safetensors +
+// config.json) and reports L0, variance explained, loss recovered and dead features on held-out
+// games. Othello or chess: activations at every token position (spec 4: all positions).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from '../games/othello/generator';
@@ -11,15 +12,15 @@ import { toDictionaryLearningDict } from '../sae/formats';
 import type { Sae } from '../sae/types';
 import { readSafetensors, writeSafetensors } from '../tensor/safetensors';
 import { collectActivations } from '../train/activations';
-import { evalGames } from '../train/data';
+import { gameKit } from '../games/kit';
 import { PAnnealSchedule } from '../train/p-anneal';
 import { lossRecovered, reconstructionMetrics } from '../train/sae-eval';
 import { GpuSaeTrainer } from '../train/sae-trainer';
 import { isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
-import { readBytes, readJson } from './files';
+import { checkGameModel, readBytes, readJson } from './files';
 import { withNodeGpu } from './gpu-context';
 
-export const TRAIN_SAE_USAGE = 'train-sae --model <weights.safetensors> --config <config.json> --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F ' +
+export const TRAIN_SAE_USAGE = 'train-sae --model <weights.safetensors> --config <config.json> [--game othello|chess] --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F ' +
   '(--coef C | --k K) [--steps 3000] [--batch 1024] [--lr 0.001] [--train-games 2000] [--test-games 200] [--seed 1] --out <folder>';
 
 const KINDS = ['relu', 'p-anneal', 'gated', 'gated-anneal', 'topk'] as const;
@@ -46,13 +47,18 @@ function initSae(kind: (typeof KINDS)[number], d: number, F: number, k: number |
 }
 
 export async function runTrainSae(argv: string[]): Promise<string> {
-  const flags = parseFlags(argv, ['model', 'config', 'layer', 'kind', 'dict-size', 'coef', 'k', 'steps', 'batch', 'lr', 'train-games', 'test-games', 'seed', 'out']);
+  const flags = parseFlags(argv, ['model', 'config', 'game', 'layer', 'kind', 'dict-size', 'coef', 'k', 'steps', 'batch', 'lr', 'train-games', 'test-games', 'seed', 'out']);
+  const game = flags.get('game') ?? 'othello';
+  if (game !== 'othello' && game !== 'chess') throw new UsageError(`--game must be othello or chess, not "${game}"`);
+  const kit = gameKit(game);
   const kind = required(flags, 'kind') as (typeof KINDS)[number];
   if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
   const num = (name: string, fallback: number | undefined, ok: (v: number) => boolean, what: string) => numberFlag(flags, name, fallback, ok, what);
   const posInt = isPositiveInt;
   const modelBytes = readBytes(required(flags, 'model'), 'model');
   const model = loadModel(readSafetensors(modelBytes, 'model').tensors, readJson(required(flags, 'config'), 'config'));
+  checkGameModel(kit, model);
+  const nCtx = model.config.nCtx;
   const layer = num('layer', undefined, (v) => Number.isSafeInteger(v) && v >= 0 && v < model.config.nLayers, `a layer 0..${model.config.nLayers - 1}`);
   const F = num('dict-size', undefined, posInt, 'a positive integer');
   const coef = kind === 'topk' ? 0 : num('coef', undefined, (v) => v > 0, 'positive');
@@ -65,8 +71,9 @@ export async function runTrainSae(argv: string[]): Promise<string> {
   mkdirSync(out, { recursive: true });
 
   return withNodeGpu(async (kernels, adapter) => {
-    const train = await collectActivations(kernels, model, evalGames(seed * 2 + 1000, trainGames), [hook]);
-    const testSet = evalGames(seed * 2 + 1001, testGames);
+    const sequences = (seedSet: number, count: number) => kit.evalGames(seedSet, count, nCtx).map((g) => kit.tokens(g, nCtx));
+    const train = await collectActivations(kernels, model, sequences(seed * 2 + 1000, trainGames), [hook]);
+    const testSet = sequences(seed * 2 + 1001, testGames);
     const test = await collectActivations(kernels, model, testSet, [hook]);
     const x = train.X[0], N = train.N;
     if (N < batch) throw new UsageError(`only ${N} training positions for a batch of ${batch}: raise --train-games`);
@@ -104,7 +111,7 @@ export async function runTrainSae(argv: string[]): Promise<string> {
       loss: sae.kind === 'gated' ? 'mean squared L2 reconstruction + coefficient * mean sum ReLU(gate pre-activation)^p + auxiliary squared reconstruction from the gate through the frozen decoder' : 'mean squared L2 reconstruction + coefficient * mean sum f^p',
       ...(sae.kind === 'gated' ? { adam_betas: [0, 0.999] } : {}), decoder: 'unit-norm rows (ConstrainedAdam)', b_dec_init: 'mean of the training activations',
     };
-    writeFileSync(join(out, 'config.json'), JSON.stringify({ trainer: trainerConfig, buffer: { d_submodule: d, io: 'out', ctx_len: model.config.nCtx, out_batch_size: batch, train_games: trainGames, data: 'seeded random legal Othello games' } }, null, 2));
+    writeFileSync(join(out, 'config.json'), JSON.stringify({ trainer: trainerConfig, buffer: { d_submodule: d, io: 'out', ctx_len: model.config.nCtx, out_batch_size: batch, train_games: trainGames, game, data: kit.gamesDescription } }, null, 2));
     writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2));
     return `${kind} SAE on ${hook}: L0 ${rec.l0.toFixed(1)}, variance explained ${rec.frac_variance_explained.toFixed(4)}, loss recovered ${lr2.frac_loss_recovered.toFixed(4)}, dead ${(100 * rec.dead_fraction).toFixed(1)}%; files in ${out}`;
   });

@@ -1,7 +1,6 @@
-// Activation sources for the metrics suite: a model's activations at one hook for a batch of Othello
-// games (WGSL forward, or the CPU reference), optionally passed through an SAE (GPU or CPU), or used
-// directly as an identity dictionary (MLP neurons).
-import { encodeSquares } from '../games/othello/tokenizer';
+// Activation sources for the metrics suite: a model's activations at one hook for a batch of games
+// of either game (WGSL forward, or the CPU reference), optionally passed through an SAE (GPU or CPU),
+// or used directly as an identity dictionary (MLP neurons).
 import type { Kernels } from '../gpu/kernels';
 import { GpuModel } from '../gpu/model-runner';
 import { GpuSae } from '../gpu/sae-runner';
@@ -12,17 +11,20 @@ import { cpuSae } from '../sae/cpu';
 import type { Sae } from '../sae/types';
 import type { ActivationSource, EncodedGames } from './suite';
 
-/** Activations [n, width] at `hook` for every position of the games (first nCtx moves of each). */
-export type HookReader = (games: number[][]) => Promise<{ x: Float32Array; n: number; lengths: number[] }>;
+/** Activations [n, width] at `hook` for every token position of the games (their first nCtx tokens). */
+export type HookReader<G = number[]> = (games: G[]) => Promise<{ x: Float32Array; n: number; lengths: number[] }>;
+/** A game's model input: at most nCtx token ids. */
+export type Tokenize<G> = (game: G) => number[];
 
-export function gpuHookReader(kernels: Kernels, model: Model, hook: string): { read: HookReader; destroy: () => void } {
+export function gpuHookReader<G>(kernels: Kernels, model: Model, hook: string, tokenize: Tokenize<G>): { read: HookReader<G>; destroy: () => void } {
   const gpu = new GpuModel(kernels, model);
-  const width = hookWidth(model.config, hook, model.config.nCtx), nCtx = model.config.nCtx;
+  const width = hookWidth(model.config, hook, model.config.nCtx);
   return {
     read: async (games) => {
-      const lengths = games.map((g) => Math.min(g.length, nCtx));
+      const tokens = games.map(tokenize);
+      const lengths = tokens.map((t) => t.length);
       const n = lengths.reduce((a, b) => a + b, 0);
-      const r = await gpu.forward(games.map((g) => encodeSquares(g.slice(0, nCtx))), [hook]);
+      const r = await gpu.forward(tokens, [hook]);
       const x = new Float32Array(n * width);
       let row = 0;
       r.hooks.get(hook)!.forEach((a, b) => { x.set(a.subarray(0, lengths[b] * width), row * width); row += lengths[b]; });
@@ -32,14 +34,15 @@ export function gpuHookReader(kernels: Kernels, model: Model, hook: string): { r
   };
 }
 
-export function cpuHookReader(model: Model, hook: string): HookReader {
-  const width = hookWidth(model.config, hook, model.config.nCtx), nCtx = model.config.nCtx;
+export function cpuHookReader<G>(model: Model, hook: string, tokenize: Tokenize<G>): HookReader<G> {
+  const width = hookWidth(model.config, hook, model.config.nCtx);
   return async (games) => {
-    const lengths = games.map((g) => Math.min(g.length, nCtx));
+    const tokens = games.map(tokenize);
+    const lengths = tokens.map((t) => t.length);
     const x = new Float32Array(lengths.reduce((a, b) => a + b, 0) * width);
     let row = 0;
-    games.forEach((g, b) => {
-      const captured = cpuForward(model, encodeSquares(g.slice(0, nCtx)), { capture: [hook] }).hooks.get(hook)!;
+    tokens.forEach((t, b) => {
+      const captured = cpuForward(model, t, { capture: [hook] }).hooks.get(hook)!;
       x.set(captured.subarray(0, lengths[b] * width), row * width);
       row += lengths[b];
     });
@@ -51,8 +54,8 @@ export function cpuHookReader(model: Model, hook: string): HookReader {
  * Remembers each game's activations (by game object), so several dictionaries on the same hook
  * run the model once: the suite passes slices of the same game arrays on every call.
  */
-export function cachingHookReader(read: HookReader): HookReader {
-  const cache = new Map<number[], { x: Float32Array; length: number }>();
+export function cachingHookReader<G>(read: HookReader<G>): HookReader<G> {
+  const cache = new Map<G, { x: Float32Array; length: number }>();
   let width = 0;
   return async (games) => {
     const missing = games.filter((g) => !cache.has(g));
@@ -83,7 +86,7 @@ export const gpuSaeRunner = (kernels: Kernels, sae: Sae): { run: SaeRunner; dest
 
 export const cpuSaeRunner = (sae: Sae): SaeRunner => async (x, n) => cpuSae(sae, x, n);
 
-export function saeSource(read: HookReader, sae: Sae, run: SaeRunner): ActivationSource<number[]> {
+export function saeSource<G>(read: HookReader<G>, sae: Sae, run: SaeRunner): ActivationSource<G> {
   return {
     features: sae.dSae,
     async encode(games): Promise<EncodedGames> {
@@ -95,7 +98,7 @@ export function saeSource(read: HookReader, sae: Sae, run: SaeRunner): Activatio
 }
 
 /** The hook's units themselves as the dictionary (MLP neurons as an identity "SAE"). */
-export function neuronSource(read: HookReader, width: number): ActivationSource<number[]> {
+export function neuronSource<G>(read: HookReader<G>, width: number): ActivationSource<G> {
   return {
     features: width,
     async encode(games) {

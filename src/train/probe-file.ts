@@ -3,8 +3,9 @@
 import { readSafetensors } from '../tensor/safetensors';
 import type { ProbeWeights } from './probe-trainer';
 
-export const PROBE_KINDS = ['mine-theirs-empty', 'legal-moves'] as const;
+export const PROBE_KINDS = ['mine-theirs-empty', 'legal-moves', 'piece'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
+const CLASSES: Record<ProbeKind, number> = { 'mine-theirs-empty': 3, 'legal-moves': 2, piece: 13 };
 
 export class ProbeFileError extends Error {
   constructor(message: string) {
@@ -20,9 +21,9 @@ export function parseProbeFile(bytes: Uint8Array, name: string, d: number): { pr
   if (!W || !b || !(PROBE_KINDS as readonly string[]).includes(kind)) {
     throw new ProbeFileError(`"${name}" is not a probe written by train-probe (needs tensors W, b and metadata probe = ${PROBE_KINDS.join(' | ')})`);
   }
-  const classes = W.shape[W.shape.length - 1];
+  const classes = CLASSES[kind as ProbeKind];
   if (W.shape.join() !== [d, 8, 8, classes].join() || b.shape.join() !== [8, 8, classes].join()) {
-    throw new ProbeFileError(`"${name}": W is [${W.shape}] and b [${b.shape}], expected [${d},8,8,C] and [8,8,C] for this hook`);
+    throw new ProbeFileError(`"${name}": W is [${W.shape}] and b [${b.shape}], expected [${d},8,8,${classes}] and [8,8,${classes}] for a ${kind} probe on this hook`);
   }
   return { probe: { d, classes, W: W.data as Float32Array, b: b.data as Float32Array }, kind: kind as ProbeKind };
 }

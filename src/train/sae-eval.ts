@@ -1,7 +1,6 @@
 // Unsupervised SAE metrics (spec 3.6) on held-out activations: L0, fraction of variance explained,
 // dead-feature fraction, and the fraction of next-move loss recovered when the hooked activation
 // is replaced by the reconstruction (zero-ablation baseline).
-import { encodeSquares } from '../games/othello/tokenizer';
 import { cpuForward } from '../model/cpu-forward';
 import type { Model } from '../model/weights';
 import { cpuSae } from '../sae/cpu';
@@ -38,23 +37,22 @@ export async function reconstructionMetrics(run: SaeRun, sae: Sae, x: Float32Arr
   return { l0: r.l0, frac_variance_explained: r.fve!, dead_fraction: 1 - alive / F, alive_features: alive };
 }
 
-/** Next-move cross-entropy with the hook left alone and with it zeroed: the same for every SAE on that hook. */
-export function lossBaseline(model: Model, hook: string, games: number[][]) {
-  return { ce_original: hookedCrossEntropy(model, hook, games), ce_zero_ablated: hookedCrossEntropy(model, hook, games, (x) => new Float32Array(x.length)) };
+/** Next-token cross-entropy with the hook left alone and with it zeroed: the same for every SAE on that hook. `sequences` are token ids (at most nCtx each). */
+export function lossBaseline(model: Model, hook: string, sequences: number[][]) {
+  return { ce_original: hookedCrossEntropy(model, hook, sequences), ce_zero_ablated: hookedCrossEntropy(model, hook, sequences, (x) => new Float32Array(x.length)) };
 }
 
-/** Fraction of next-move loss recovered when the hook is replaced by the SAE's reconstruction (zero-ablation baseline). */
-export function lossRecovered(model: Model, sae: Sae, hook: string, games: number[][], baseline = lossBaseline(model, hook, games)) {
+/** Fraction of next-token loss recovered when the hook is replaced by the SAE's reconstruction (zero-ablation baseline). */
+export function lossRecovered(model: Model, sae: Sae, hook: string, sequences: number[][], baseline = lossBaseline(model, hook, sequences)) {
   const { ce_original, ce_zero_ablated } = baseline;
-  const ce_reconstructed = hookedCrossEntropy(model, hook, games, (x) => cpuSae(sae, x, x.length / sae.dIn).recon);
+  const ce_reconstructed = hookedCrossEntropy(model, hook, sequences, (x) => cpuSae(sae, x, x.length / sae.dIn).recon);
   return { ce_original, ce_reconstructed, ce_zero_ablated, frac_loss_recovered: (ce_reconstructed - ce_zero_ablated) / (ce_original - ce_zero_ablated) };
 }
 
-function hookedCrossEntropy(model: Model, hook: string, games: number[][], replace?: (x: Float32Array) => Float32Array): number {
+function hookedCrossEntropy(model: Model, hook: string, sequences: number[][], replace?: (x: Float32Array) => Float32Array): number {
   const V = model.config.dVocab;
   let total = 0, count = 0;
-  for (const g of games) {
-    const tokens = encodeSquares(g.slice(0, model.config.nCtx));
+  for (const tokens of sequences) {
     const targets = tokens.map((_, i) => (i + 1 < tokens.length ? tokens[i + 1] : -1));
     const logits = cpuForward(model, tokens, { replace: replace ? new Map([[hook, replace]]) : undefined }).logits;
     const r = crossEntropy(logits, targets, V);
