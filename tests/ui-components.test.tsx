@@ -32,7 +32,7 @@ function syntheticAnalysis(): GameAnalysis {
     acts[t * F + 4] = 1;
     for (let s = 0; s < 64; s++) boardProbe.set([0.2, 0.6, 0.2], t * 192 + s * 3);
   }
-  return { T, probs, F, acts, boardProbe, legalProbe: new Float32Array(0), backend: 'CPU reference', ms: 1 };
+  return { T, probs, F, acts, boardProbe, probeClasses: 3, legalProbe: new Float32Array(0), backend: 'CPU reference', ms: 1 };
 }
 
 function syntheticAtlas() {

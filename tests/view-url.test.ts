@@ -1,7 +1,7 @@
 // Shareable views: every field survives a round trip through the URL; malformed or hostile links
 // give the default view plus plain messages, and nothing in them is evaluated.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VIEW, hashToView, viewToHash, type View } from '../src/app/state/view';
+import { CHESS_DEFAULT_VIEW, DEFAULT_VIEW, hashToView, viewToHash, type View } from '../src/app/state/view';
 import { parseTranscript } from '../src/games/othello';
 
 describe('view <-> URL', () => {
@@ -32,7 +32,10 @@ describe('view <-> URL', () => {
       ['#model=javascript:alert(1)', /not a valid id/],
       ['#edits=1:ablate,foo', /intervention "foo"/],
       ['#constructor=1&__proto__=2', /unknown link field/],
-      ['#game=chess', /not available/],
+      ['#game=go', /not available/],
+      ['#game=chess&pgn=1.e4 e5 2.Ke3', /chess game in the link was not used: move 2\. "Ke3" is not legal/],
+      ['#game=chess&moves=d3', /"moves" is an Othello field/],
+      ['#game=chess&square=d9', /not a chess square/],
       [`#moves=${'d3'.repeat(5000)}`, /ignored/],
     ];
     for (const [hash, message] of cases) {
@@ -45,5 +48,18 @@ describe('view <-> URL', () => {
     expect(hashToView('#pos=99&moves=d3').view.pos).toBe(1);
     expect(hashToView('#edits=1:ablate,foo').view.edits).toEqual([{ feature: 1, mode: 'ablate', value: 0 }]);
     expect(Object.prototype.hasOwnProperty.call({}, 'polluted')).toBe(false);
+  });
+
+  it('round-trips a chess view: transcript, character, square in chess numbering', () => {
+    const v: View = { ...CHESS_DEFAULT_VIEW, text: ';1.e4 e5 2.Nf3 Nc6', pos: 9, feature: 12, square: 21, overlay: 'feature', panel: 'square', edits: [{ feature: 3, mode: 'ablate', value: 0 }] };
+    const hash = viewToHash(v);
+    expect(hash).toMatch(/^game=chess&/);
+    expect(hash).toContain('square=f3'); // python-chess numbering: f3 = 2*8 + 5
+    const back = hashToView(`#${hash}`);
+    expect(back.problems).toEqual([]);
+    expect(back.view).toEqual(v);
+    // PGN in a link is read as the canonical transcript
+    expect(hashToView('#game=chess&pgn=1. e4 {book} e5 2. Nf3').view).toMatchObject({ game: 'chess', text: ';1.e4 e5 2.Nf3', pos: 14, model: 'chess-gpt-default' });
+    expect(hashToView(viewToHash(CHESS_DEFAULT_VIEW)).view).toEqual(CHESS_DEFAULT_VIEW);
   });
 });

@@ -105,7 +105,8 @@ describe('workbench worker core', () => {
 
   it('builds the feature atlas on the GPU as the metrics code does on the CPU', async () => {
     const seen: number[] = [];
-    const { atlas, games } = await gpu.atlas(20, 2024, (d) => seen.push(d));
+    const { atlas, games: inputs } = await gpu.atlas(20, 2024, (d) => seen.push(d));
+    const games = inputs as number[][];
     expect(games).toEqual(randomGames(2024, 20));
     expect(seen.at(-1)).toBe(21);
     const x = games.map((g) => cpuForward(assets.model, encodeSquares(g.slice(0, 59)), { capture: [assets.hook] }).hooks.get(assets.hook)!);

@@ -4,6 +4,7 @@
 import { useEffect, useMemo } from 'react';
 import { legalMoves } from '../games/othello';
 import { BoardArea } from './board/BoardArea';
+import { ChessArea } from './board/ChessArea';
 import { ModelPicker } from './ModelPicker';
 import { FeatureDashboard } from './panels/FeatureDashboard';
 import { FeaturesPanel } from './panels/FeaturesPanel';
@@ -13,7 +14,7 @@ import { useNotes } from './panels/notes';
 import { SquarePanel } from './panels/SquarePanel';
 import { StatusBar } from './StatusBar';
 import { useSession, useView } from './state/store';
-import { hashToView, PANELS, viewToHash, type Panel } from './state/view';
+import { gameLength, hashToView, PANELS, viewToHash, type Panel } from './state/view';
 import { Presenter, TourMenu } from './tours/Presenter';
 import { TOURS, tourView } from './tours/tours';
 import { useWorkbench } from './useWorkbench';
@@ -63,14 +64,14 @@ export function App() {
       }
       if (e.key === 'ArrowLeft') step(-1);
       if (e.key === 'ArrowRight') step(1);
-      if (e.key === 'Home') step(-view.moves.length);
-      if (e.key === 'End') step(view.moves.length);
+      if (e.key === 'Home') step(-gameLength(view));
+      if (e.key === 'End') step(gameLength(view));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const legal = legalMoves(states[view.pos]);
+  const legal = view.game === 'othello' ? legalMoves(states[view.pos]) : [];
   return (
     <div className={tour ? 'app presenting' : 'app'}>
       <header>
@@ -82,7 +83,7 @@ export function App() {
       {tour && <Presenter tourId={tour.id} step={view.step} onStep={goStep} onExit={() => set({ tour: null, step: 0 })} />}
       <StatusBar />
       <main>
-        <BoardArea legal={legal} />
+        {view.game === 'chess' ? <ChessArea /> : <BoardArea legal={legal} />}
         <aside>
           <nav className="tabs" role="tablist">
             {PANELS.map((p) => (

@@ -18,6 +18,7 @@ async function readFiles(list: FileList | null): Promise<Record<string, ArrayBuf
 export function ModelPicker() {
   const view = useView((s) => s.view);
   const set = useView((s) => s.set);
+  const setGame = useView((s) => s.setGame);
   const { manifest, patch } = useSession();
   const modelFiles = useRef<HTMLInputElement>(null);
   const saeFiles = useRef<HTMLInputElement>(null);
@@ -26,12 +27,16 @@ export function ModelPicker() {
   const fail = (message: string) => patch({ error: message });
   return (
     <div className="picker">
-      <label>Game <select aria-label="game" value="othello" onChange={() => {}}>
+      <label>Game <select aria-label="game" value={view.game} onChange={(e) => {
+        const game = e.target.value as 'othello' | 'chess';
+        const first = manifest?.find((m) => m.game === game && m.trained) ?? manifest?.find((m) => m.game === game);
+        setGame(game, first?.id, first ? (first.saes.find((x) => x.id === 'standard-c1.0') ?? first.saes[0])?.id ?? 'none' : undefined);
+      }}>
         <option value="othello">Othello</option>
-        <option value="chess" disabled>Chess (no model yet)</option>
+        <option value="chess" disabled={manifest !== null && !manifest.some((m) => m.game === 'chess')}>Chess</option>
       </select></label>
       <label>Model <select aria-label="model" value={view.model} onChange={(e) => set({ model: e.target.value, feature: null, edits: [] })}>
-        {manifest?.filter((m) => m.game === 'othello').map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+        {manifest?.filter((m) => m.game === view.game).map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
         {view.model === UPLOAD_ID && <option value={UPLOAD_ID}>{uploads.model?.name ?? 'your model'}</option>}
       </select></label>
       <label>SAE <select aria-label="SAE" value={view.sae} onChange={(e) => set({ sae: e.target.value, feature: null, edits: [] })}>

@@ -24,7 +24,8 @@ export function useWorkbench(): void {
   const session = useSession();
   const usesUpload = view.model === UPLOAD_ID || view.sae === UPLOAD_ID;
   const loadKey = `${view.model}|${view.sae}|${view.sae === 'none' ? view.layer : ''}|${usesUpload ? session.uploadVersion : ''}`;
-  const movesKey = view.moves.join(',');
+  const gameOf = (v: typeof view) => (v.game === 'chess' ? v.text : v.moves);
+  const movesKey = view.game === 'chess' ? view.text : view.moves.join(',');
   const loadSeq = useRef(0);
 
   useEffect(() => {
@@ -43,9 +44,10 @@ export function useWorkbench(): void {
     if (view.model === UPLOAD_ID) {
       if (!uploads.model) { useView.getState().set({ model: manifest[0].id }); s.patch({ notice: [...s.notice, 'your own model file is not part of a link; load it again'] }); return; }
       model = uploads.model;
-    } else if (!manifest.some((m) => m.id === view.model)) {
-      s.patch({ notice: [...s.notice, `there is no model "${view.model}"; showing ${manifest[0].name}`] });
-      useView.getState().set({ model: manifest[0].id });
+    } else if (!manifest.some((m) => m.id === view.model && m.game === view.game)) {
+      const fallback = manifest.find((m) => m.game === view.game) ?? manifest[0];
+      s.patch({ notice: [...s.notice, `there is no ${view.game} model "${view.model}"; showing ${fallback.name}`] });
+      useView.getState().set({ model: fallback.id, game: fallback.game });
       return;
     }
     let sae: SaeChoice = view.sae === 'none' ? { kind: 'none' } : { kind: 'manifest', id: view.sae };
@@ -90,12 +92,14 @@ export function useWorkbench(): void {
 
   useEffect(() => {
     if (!session.loaded || session.loadedKey !== loadKey) return;
-    const moves = view.moves;
+    if (session.loaded.game !== view.game) return; // the other game's model is still loading
+    const moves = gameOf(view);
     if (moves.length === 0) { useSession.getState().patch({ analysis: null }); return; }
     const key = `${loadKey}#${movesKey}`;
+    const keyNow = () => { const v = useView.getState().view; return `${loadKey}#${v.game === 'chess' ? v.text : v.moves.join(',')}`; };
     workerClient().request({ type: 'analyze', moves }).then(
       (a) => {
-        if (`${loadKey}#${useView.getState().view.moves.join(',')}` === key) useSession.getState().patch({ analysis: { ...a, key } });
+        if (keyNow() === key) useSession.getState().patch({ analysis: { ...a, key } });
       },
       (e) => useSession.getState().patch({ error: (e as Error).message }),
     );

@@ -63,7 +63,9 @@ export async function runMetrics(argv: string[]): Promise<string> {
   checkGameModel(kit, model);
   const nCtx = model.config.nCtx;
   const tokenize = (g: unknown) => kit.tokens(g, nCtx);
-  const evaluated = (g: unknown) => kit.evaluated(g, nCtx);
+  // every dictionary of a run scores the same positions: replay each game once
+  const scored = new Map<unknown, ReturnType<typeof kit.evaluated>>();
+  const evaluated = (g: unknown) => scored.get(g) ?? scored.set(g, kit.evaluated(g, nCtx)).get(g)!;
   const hook = required(flags, 'hook');
   if (!hookNames(model.config).includes(hook) || hook.endsWith('hook_pattern')) throw new UsageError(`--hook "${hook}" is not a hook of this model with one vector per position (e.g. blocks.0.hook_resid_post)`);
   const width = hookWidth(model.config, hook, model.config.nCtx);

@@ -4,16 +4,67 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseModelConfig } from '../model/config';
+import { gameKit } from '../games/kit';
 import { parseFlags, required, UsageError } from './args';
 import { readJson } from './files';
 import { readMetricsFolder, supervisedMetricsSection } from './model-card-metrics';
 
 export const MODEL_CARD_USAGE = 'model-card --dir <public/models/ID> --run <run folder> --manifest <public/models/index.json> [--random-init <public/models/RANDOM_ID>]';
 
-interface Curve { step: number; legal_top1: number; legal_mass: number }
+interface Curve { step: number; legal_top1?: number; legal_mass?: number; legal_greedy?: number }
 interface SaeEntry { id: string; path: string; kind: string; hook: string; config: Record<string, unknown>; metrics: Record<string, number> }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** What the card says about quality, per game: the goal, the eval table, the curve columns. */
+interface Quality {
+  title: string; data: string; goal: string; evalGames: number; errorName: string; errorTarget: number;
+  headline(ev: Record<string, number>): number;
+  goalMet(ev: Record<string, number>): boolean;
+  curveRate(c: Curve): number | undefined;
+  curveText: string; curveColumns: string[]; curveCells(c: Curve | undefined): string[];
+  qualityRows(ev: Record<string, number>): string[];
+  summary(ev: Record<string, number>): string;
+  manifestMetrics(ev: Record<string, number>): Record<string, number>;
+}
+
+const OTHELLO_QUALITY: Quality = {
+  title: 'Othello-GPT',
+  data: 'seeded random legal Othello games (Li et al.\'s synthetic distribution), with Li et al.\'s 61-token vocabulary and 59-move context.',
+  goal: 'top-1 legal >= 99%, legal mass >= 0.95 on 2,000 fresh games', evalGames: 2000, errorName: 'top-1 error', errorTarget: 0.01,
+  headline: (ev) => ev.legalTop1,
+  goalMet: (ev) => ev.legalTop1 >= 0.99 && ev.legalMass >= 0.95,
+  curveRate: (c) => c.legal_top1,
+  curveText: 'the legal-move columns score 200 fixed held-out games at each checkpoint.',
+  curveColumns: ['legal top-1 (200 games)', 'legal mass (200 games)'],
+  curveCells: (c) => (c?.legal_top1 !== undefined ? [`${pct(c.legal_top1)} (step ${c.step})`, c.legal_mass!.toFixed(4)] : ['', '']),
+  qualityRows: (ev) => ['## Quality on 2,000 fresh games', '', '| metric | value | goal |', '|---|---|---|',
+    `| top-1 prediction is legal | ${pct(ev.legalTop1)} | >= 99% |`,
+    `| mean probability on legal moves | ${ev.legalMass.toFixed(4)} | >= 0.95 |`,
+    `| next-move cross-entropy | ${ev.loss.toFixed(4)} | |`,
+    `| positions scored | ${ev.positions.toLocaleString('en-US')} | |`],
+  summary: (ev) => `top-1 legal ${pct(ev.legalTop1)} on 2,000 fresh games`,
+  manifestMetrics: (ev) => ({ legal_top1: ev.legalTop1, legal_mass: ev.legalMass }),
+};
+
+const CHESS_QUALITY: Quality = {
+  title: 'Chess-GPT',
+  data: 'seeded generated chess games, one token per character of Karvonen\'s 32-character transcript format (";1.e4 e5 2.Nf3 ...").',
+  goal: '>= 95% of greedy next moves legal at 1,000 fresh positions', evalGames: 1000, errorName: 'illegal greedy moves', errorTarget: 0.05,
+  headline: (ev) => ev.legal_greedy,
+  goalMet: (ev) => ev.legal_greedy >= 0.95,
+  curveRate: (c) => c.legal_greedy,
+  curveText: 'the last column is the share of legal greedy next moves at 200 fixed held-out positions at each checkpoint.',
+  curveColumns: ['greedy next move legal (200 positions)'],
+  curveCells: (c) => [c?.legal_greedy !== undefined ? `${pct(c.legal_greedy)} (step ${c.step})` : ''],
+  qualityRows: (ev) => [`## Quality on ${ev.positions.toLocaleString('en-US')} fresh positions`, '',
+    'At one move boundary per fresh game (after "N." or after White\'s move, at least 8 characters before the context ends) the model writes characters greedily up to a space; the move counts when chess.js accepts it as strict SAN in that position.', '',
+    '| metric | value | goal |', '|---|---|---|',
+    `| greedy next move is legal | ${pct(ev.legal_greedy)} | >= 95% |`,
+    `| positions scored | ${ev.positions.toLocaleString('en-US')} | |`],
+  summary: (ev) => `greedy next move legal at ${pct(ev.legal_greedy)} of ${ev.positions.toLocaleString('en-US')} fresh positions`,
+  manifestMetrics: (ev) => ({ legal_greedy: ev.legal_greedy }),
+};
 
 /** Seconds of training from the progress lines (each covers 10 steps at the printed tokens/s). */
 function trainingSeconds(runDir: string, tokensPerStep: number): { seconds: number; rate: number } {
@@ -27,9 +78,10 @@ function trainingSeconds(runDir: string, tokensPerStep: number): { seconds: numb
   return { seconds, rate: steps > 0 ? (steps * tokensPerStep) / seconds : 0 };
 }
 
-/** Games needed for the top-1 error to fall to `target`, from a power law fitted to the last curve points (log-log least squares). */
-function projectGames(curve: Curve[], gamesPerStep: number, target: number): number | undefined {
-  const pts = curve.filter((c) => c.step > 0 && c.legal_top1 < 1).slice(-6).map((c) => [Math.log(c.step * gamesPerStep), Math.log(1 - c.legal_top1)]);
+/** Games needed for the error (1 - legal rate) to fall to `target`, from a power law fitted to the last curve points (log-log least squares). */
+function projectGames(curve: Curve[], rate: (c: Curve) => number | undefined, gamesPerStep: number, target: number): number | undefined {
+  const pts = curve.map((c) => ({ step: c.step, r: rate(c) })).filter((c) => c.step > 0 && c.r !== undefined && c.r < 1).slice(-6)
+    .map((c) => [Math.log(c.step * gamesPerStep), Math.log(1 - c.r!)]);
   if (pts.length < 3) return undefined;
   const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length, my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
   const slope = pts.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0) / pts.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
@@ -41,7 +93,8 @@ export async function runModelCard(argv: string[]): Promise<string> {
   const flags = parseFlags(argv, ['dir', 'run', 'manifest', 'random-init']);
   const dir = required(flags, 'dir'), runDir = required(flags, 'run'), manifestPath = required(flags, 'manifest');
   const id = basename(dir);
-  const run = readJson(join(dir, 'training-config.json'), 'training config') as Record<string, number>;
+  const run = readJson(join(dir, 'training-config.json'), 'training config') as Record<string, number> & { game?: string };
+  const game = run.game === 'chess' ? 'chess' : 'othello', chess = game === 'chess', kit = gameKit(game);
   const config = parseModelConfig(readJson(join(dir, 'config.json'), 'config'));
   const ev = readJson(join(dir, 'eval.json'), 'eval') as Record<string, number>;
   const history = readJson(join(runDir, 'history.json'), 'history') as Array<{ step: number; loss: number }>;
@@ -51,43 +104,40 @@ export async function runModelCard(argv: string[]): Promise<string> {
   const { seconds, rate } = trainingSeconds(runDir, tokensPerStep);
   const logs = readdirSync(runDir).filter((n) => n.startsWith('train') && n.endsWith('.log')).map((n) => readFileSync(join(runDir, n), 'utf8'));
   const adapter = logs.map((l) => /^(?:starting|resuming at step \d+): .* on (.*)$/m.exec(l)?.[1]).find(Boolean) ?? 'unknown adapter';
-  const probes = ['mine-theirs-empty', 'legal-moves'].filter((k) => existsSync(join(dir, 'probes', `${k}-results.json`)))
+  const probes = Object.keys(kit.probes).filter((k) => existsSync(join(dir, 'probes', `${k}-results.json`)))
     .map((k) => readJson(join(dir, 'probes', `${k}-results.json`), 'probe results') as { probe: string; layers: Array<{ layer: number; test_accuracy: number; train_accuracy: number }>; best_layer: number; train_games: number; test_games: number });
   const saes = readSaeEntries(dir);
-  if (!Number.isFinite(ev.legalTop1)) throw new UsageError(`${join(dir, 'eval.json')} has no legalTop1`);
+  const q = chess ? CHESS_QUALITY : OTHELLO_QUALITY;
+  if (!Number.isFinite(q.headline(ev))) throw new UsageError(`${join(dir, 'eval.json')} has no ${chess ? 'legal_greedy' : 'legalTop1'}`);
 
-  const goalMet = ev.legalTop1 >= 0.99 && ev.legalMass >= 0.95;
-  const projected = goalMet ? undefined : projectGames(curve, gamesPerStep, 0.01);
+  const goalMet = q.goalMet(ev);
+  const projected = goalMet ? undefined : projectGames(curve, q.curveRate, gamesPerStep, q.errorTarget);
   const lines: string[] = [];
-  lines.push(`# ${id}: Othello-GPT trained by this project`, '',
-    `A ${config.nLayers}-layer GPT trained from scratch with the workbench's own WGSL training code on seeded random legal Othello games ` +
-    `(Li et al.'s synthetic distribution), with Li et al.'s 61-token vocabulary and 59-move context. Files: \`model.safetensors\` ` +
+  lines.push(`# ${id}: ${q.title} trained by this project`, '',
+    `A ${config.nLayers}-layer GPT trained from scratch with the workbench's own WGSL training code on ${q.data} ` +
+    `Files: \`model.safetensors\` ` +
     `(TransformerLens key names, unprocessed, LayerNorm with affine parameters) and \`config.json\` (HookedTransformerConfig fields).`, '',
-    `**Status: ${goalMet ? 'meets' : 'does not yet meet'} the quality goal** (top-1 legal >= 99%, legal mass >= 0.95 on 2,000 fresh games). ` +
+    `**Status: ${goalMet ? 'meets' : 'does not yet meet'} the quality goal** (${q.goal}). ` +
     (goalMet ? '' : 'The run is resumable and continues in later sessions (see "Projection").'), '',
     '## Architecture', '',
     '| n_layers | d_model | n_heads x d_head | d_mlp | d_vocab | n_ctx | act_fn | normalization | parameters |', '|---|---|---|---|---|---|---|---|---|',
     `| ${config.nLayers} | ${config.dModel} | ${config.nHeads} x ${config.dHead} | ${config.dMlp} | ${config.dVocab} | ${config.nCtx} | ${config.gelu === 'exact' ? 'gelu (erf)' : 'gelu_new (tanh)'} | ${config.normalization} | ${paramCount(config).toLocaleString('en-US')} |`, '',
     '## Training', '',
-    `- Data: random legal games, a fresh batch of ${run.batch} games per step, game seeds derived from (data_seed ${run.data_seed}, step, index); evaluation seeds have the top bit set and never overlap.`,
+    `- Data: ${chess ? 'generated games (at each half-move a uniformly random forcing move - capture or check - with probability 0.5, else a uniformly random legal move), the first ' + config.nCtx + ' characters of each' : 'random legal games'}, a fresh batch of ${run.batch} games per step, game seeds derived from (data_seed ${run.data_seed}, step, index); evaluation seeds have the top bit set and never overlap.`,
     `- Optimiser: AdamW (betas ${run.beta1}/${run.beta2}, weight decay ${run.weight_decay} on matrices and embeddings), peak lr ${run.lr}, ${run.warmup_steps} warm-up steps, cosine decay to ${run.min_lr_ratio} x peak over ${run.steps} steps, gradient clipping at norm ${run.clip_norm}.`,
     `- Seen so far: **${step.toLocaleString('en-US')} steps = ${(step * gamesPerStep).toLocaleString('en-US')} games = ${(step * tokensPerStep).toLocaleString('en-US')} tokens**, of the ${run.steps.toLocaleString('en-US')}-step schedule.`,
     `- Wall time: ${(seconds / 3600).toFixed(2)} h of training at ${rate.toFixed(0)} tokens/s on ${adapter} (a 2-core CPU machine without a GPU; Vulkan on Mesa's lavapipe via Dawn).`, '');
-  lines.push('### Learning curve', '', 'Training loss is the mean next-move cross-entropy of the last 10 steps; the legal-move columns score 200 fixed held-out games at each checkpoint.', '',
-    '| step | games | train loss | legal top-1 (200 games) | legal mass (200 games) |', '|---|---|---|---|---|');
+  lines.push('### Learning curve', '', `Training loss is the mean next-${chess ? 'character' : 'move'} cross-entropy of the last 10 steps; ${q.curveText}`, '',
+    `| step | games | train loss | ${q.curveColumns.join(' | ')} |`, `|---|---|---|${q.curveColumns.map(() => '---|').join('')}`);
   const stride = Math.max(1, Math.ceil(history.length / 15));
   const rows = history.filter((_, i) => i % stride === 0 || i === history.length - 1);
   for (const h of rows) {
     const c = curve.filter((x) => x.step <= h.step).pop();
     const near = c && h.step - c.step < stride * 10 ? c : undefined;
-    lines.push(`| ${h.step} | ${(h.step * gamesPerStep).toLocaleString('en-US')} | ${h.loss.toFixed(4)} | ${near ? `${pct(near.legal_top1)} (step ${near.step})` : ''} | ${near ? near.legal_mass.toFixed(4) : ''} |`);
+    lines.push(`| ${h.step} | ${(h.step * gamesPerStep).toLocaleString('en-US')} | ${h.loss.toFixed(4)} | ${q.curveCells(near).join(' | ')} |`);
   }
-  lines.push('', '## Quality on 2,000 fresh games', '', '| metric | value | goal |', '|---|---|---|',
-    `| top-1 prediction is legal | ${pct(ev.legalTop1)} | >= 99% |`,
-    `| mean probability on legal moves | ${ev.legalMass.toFixed(4)} | >= 0.95 |`,
-    `| next-move cross-entropy | ${ev.loss.toFixed(4)} | |`,
-    `| positions scored | ${ev.positions.toLocaleString('en-US')} | |`, '',
-    `Reproduce: \`npm run cli -- eval --model public/models/${id}/model.safetensors --config public/models/${id}/config.json --game othello --games 2000 --seed ${ev.eval_seed}\``, '');
+  lines.push('', ...q.qualityRows(ev), '',
+    `Reproduce: \`npm run cli -- eval --model public/models/${id}/model.safetensors --config public/models/${id}/config.json --game ${game} --games ${q.evalGames} --seed ${ev.eval_seed}\``, '');
   if (!goalMet) {
     lines.push('## Projection', '');
     const seen = step * gamesPerStep;
@@ -96,45 +146,45 @@ export async function runModelCard(argv: string[]): Promise<string> {
         ? `The ${run.steps.toLocaleString('en-US')}-step schedule is complete (learning rate decayed to ${run.min_lr_ratio} x peak); reaching the goal needs a longer schedule or a larger model, and how far either gets is not known until it runs (${rate.toFixed(0)} tokens/s on this machine).`
         : `What is measured: ${rate.toFixed(0)} tokens/s, so the remaining ${(run.steps - step).toLocaleString('en-US')} steps of the schedule (with its cosine decay) take ` +
           `${(((run.steps - step) * tokensPerStep) / rate / 3600).toFixed(1)} h on this machine; whether they reach the goal is not known until they run.`;
-      lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} held-out points (top-1 error against games seen) only reaches 1% error after ` +
+      lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} held-out points (${q.errorName} against games seen) only reaches ${pct(q.errorTarget)} after ` +
         `~${projected.toExponential(1)} games: the curve has flattened, so that extrapolation is not a credible estimate. ${rest}`, '');
     } else if (projected) {
       const more = Math.max(0, projected - seen);
-      lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} points of the held-out curve (top-1 error against games seen) reaches 1% error after about ` +
+      lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} points of the held-out curve (${q.errorName} against games seen) reaches ${pct(q.errorTarget)} after about ` +
         `${Math.round(projected).toLocaleString('en-US')} games, i.e. ${Math.round(more).toLocaleString('en-US')} more, about ${((more * config.nCtx) / rate / 3600).toFixed(1)} h more at ${rate.toFixed(0)} tokens/s on this machine. ` +
         'This is an extrapolation from an early part of the curve, not a measurement.', '');
     } else {
       lines.push('Too few held-out points (or no downward trend yet) to fit a projection.', '');
     }
-    lines.push(`Continue the run: raise "steps" in \`configs/othello-default.json\` when the schedule is complete, then \`npm run cli -- train-model --config configs/othello-default.json --out runs/othello-default --resume\` (the checkpoint is committed under \`runs/othello-default/\`; a resumed run may change only "steps" and "checkpoint_minutes").`, '');
+    lines.push(`Continue the run: raise "steps" in \`configs/${game}-default.json\` when the schedule is complete, then \`npm run cli -- train-model --config configs/${game}-default.json --out runs/${game}-default --resume\` (the checkpoint is committed under \`runs/${game}-default/\`; a resumed run may change only "steps" and "checkpoint_minutes").`, '');
   }
   if (probes.length) {
-    lines.push('## Linear probes', '', 'Linear probes on `blocks.L.hook_resid_post` (raw, uncentred residual), trained on the GPU with softmax cross-entropy per square; accuracy per square over all 64 squares of held-out positions.', '');
+    lines.push('## Linear probes', '', `Linear probes on \`blocks.L.hook_resid_post\` (raw, uncentred residual), trained on the GPU with softmax cross-entropy per square; accuracy per square over all 64 squares of held-out positions${chess ? ' (the \'.\' characters, White to move, 13 classes: six black pieces, empty, six white pieces). Published for comparison: 0.9907 at layer 5 of Karvonen\'s 8-layer model (spec 5)' : ''}.`, '');
     for (const p of probes) {
       lines.push(`**${p.probe}** (${p.train_games} training games, ${p.test_games} test games; best layer ${p.best_layer}):`, '', '| layer | test accuracy | train accuracy |', '|---|---|---|');
       for (const l of p.layers) lines.push(`| ${l.layer} | ${pct(l.test_accuracy)} | ${pct(l.train_accuracy)} |`);
-      lines.push('', `Reproduce: \`npm run cli -- train-probe --model public/models/${id}/model.safetensors --config public/models/${id}/config.json --probe ${p.probe} --train-games ${p.train_games} --test-games ${p.test_games} --out <folder>\``, '');
+      lines.push('', `Reproduce: \`npm run cli -- train-probe --model public/models/${id}/model.safetensors --config public/models/${id}/config.json --game ${game} --probe ${p.probe} --train-games ${p.train_games} --test-games ${p.test_games} --out <folder>\``, '');
     }
   }
   if (saes.length) {
-    lines.push('## SAEs', '', 'Trained on the GPU on held-out-seeded games\' activations; metrics on separate test games (loss recovered: next-move cross-entropy with the hook replaced by the reconstruction vs zero-ablated, spec 3.6).', '',
+    lines.push('## SAEs', '', 'Trained on the GPU on held-out-seeded games\' activations; metrics on separate test games (loss recovered: next-token cross-entropy with the hook replaced by the reconstruction vs zero-ablated, spec 3.6).', '',
       '| SAE | trainer | hook | features | sparsity setting | L0 | variance explained | loss recovered | dead features |', '|---|---|---|---|---|---|---|---|---|');
     for (const s of saes) {
       const setting = s.config.k ? `k = ${s.config.k}` : `coefficient ${s.config.sparsity_penalty}${s.config.final_p ? ` (final p ${Number(s.config.final_p).toFixed(3)})` : ''}`;
       lines.push(`| ${s.id} | ${s.kind} | ${s.hook} | ${s.config.dict_size} | ${setting} | ${s.metrics.l0.toFixed(1)} | ${s.metrics.frac_variance_explained.toFixed(4)} | ${s.metrics.frac_loss_recovered.toFixed(4)} | ${pct(s.metrics.dead_fraction)} |`);
     }
-    lines.push('', 'Reproduce one: `npm run cli -- train-sae --model ... --config ... --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F (--coef C | --k K) --steps S --batch B --out <folder>` with the values in each SAE\'s `config.json`.', '');
+    lines.push('', `Reproduce one: \`npm run cli -- train-sae --model ... --config ... --game ${game} --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F (--coef C | --k K) --steps S --batch B --out <folder>\` with the values in each SAE's \`config.json\`.`, '');
   }
-  lines.push(...supervisedMetricsSection(dir, id));
+  lines.push(...supervisedMetricsSection(dir, id, game));
   writeFileSync(join(dir, 'README.md'), lines.join('\n'));
 
   const supervised = supervisedOf(dir);
   const manifest = readJson(manifestPath, 'manifest') as { version: number; models: Array<Record<string, unknown>> };
   const entry = {
-    id, game: 'othello', name: `Othello-GPT (${config.nLayers} layers, d_model ${config.dModel}, trained here)`,
-    description: `Trained by this project on ${(step * gamesPerStep).toLocaleString('en-US')} random legal games; top-1 legal ${pct(ev.legalTop1)} on 2,000 fresh games.`,
+    id, game, name: `${q.title} (${config.nLayers} layers, d_model ${config.dModel}, trained here)`,
+    description: `Trained by this project on ${(step * gamesPerStep).toLocaleString('en-US')} ${chess ? 'generated' : 'random legal'} games; ${q.summary(ev)}.`,
     trained: true, weights: `${id}/model.safetensors`, config: readJson(join(dir, 'config.json'), 'config'), card: `${id}/README.md`,
-    metrics: { legal_top1: ev.legalTop1, legal_mass: ev.legalMass, steps: step, games: step * gamesPerStep },
+    metrics: { ...q.manifestMetrics(ev), steps: step, games: step * gamesPerStep },
     hook_points: ['blocks.{l}.hook_resid_post', 'blocks.{l}.mlp.hook_post'],
     probes: probes.flatMap((p) => p.layers.map((l) => ({ kind: p.probe, layer: l.layer, path: `${id}/probes/${p.probe}-L${l.layer}.safetensors`, test_accuracy: l.test_accuracy }))),
     saes: saes.map((s) => ({ id: s.id, path: s.path, trainer: s.kind, hook: s.hook, format: 'dictionary_learning', metrics: { ...s.metrics, ...supervised(s.id) } })),
@@ -142,7 +192,7 @@ export async function runModelCard(argv: string[]): Promise<string> {
   };
   manifest.models = [entry, ...manifest.models.filter((m) => m.id !== id)];
   if (flags.has('random-init')) {
-    const r = randomInitEntry(flags.get('random-init')!, run.init_seed, readSaeEntries);
+    const r = randomInitEntry(flags.get('random-init')!, run.init_seed, readSaeEntries, game, q.title);
     manifest.models = [entry, r, ...manifest.models.filter((m) => m.id !== id && m.id !== r.id)];
   }
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
@@ -160,10 +210,10 @@ function readSaeEntries(dir: string): SaeEntry[] {
 }
 
 /** Manifest entry of the random-init baseline: the trained model's architecture at its initial weights (made from the seed in the browser). */
-function randomInitEntry(dir: string, seed: number, saes: (dir: string) => SaeEntry[]): Record<string, unknown> & { id: string } {
+function randomInitEntry(dir: string, seed: number, saes: (dir: string) => SaeEntry[], game: string, title: string): Record<string, unknown> & { id: string } {
   const config = readJson(join(dir, 'model', 'config.json'), 'random-init config');
   return {
-    id: basename(dir), game: 'othello', name: 'Untrained Othello-GPT (the default model at initialisation)',
+    id: basename(dir), game, name: `Untrained ${title} (the default model at initialisation)`,
     description: `The default model's architecture with its initial random weights (seed ${seed}): the random-init baseline. Its predictions carry no knowledge of the game.`,
     trained: false, random_init: { seed }, config,
     hook_points: ['blocks.{l}.hook_resid_post', 'blocks.{l}.mlp.hook_post'],

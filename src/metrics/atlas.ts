@@ -45,10 +45,14 @@ export interface FeatureAtlas {
   families: AtlasFamily[];
 }
 
-/** Builds the atlas from dense activations acts [N, F] at N positions described by `positions`. */
-export function buildAtlas<P>(acts: Float32Array, N: number, F: number, positions: readonly P[], families: readonly BspFamily<P>[]): FeatureAtlas {
+/**
+ * Builds the atlas from dense activations acts [N, F]. Scales, histograms and top positions use every
+ * row; the property families are scored at `scored` rows (all rows when absent; chess: the '.'
+ * characters), which `positions` describe in order.
+ */
+export function buildAtlas<P>(acts: Float32Array, N: number, F: number, positions: readonly P[], families: readonly BspFamily<P>[], scored?: ArrayLike<number>): FeatureAtlas {
   if (acts.length !== N * F) throw new Error(`atlas: ${acts.length} activations for ${N} positions x ${F} features`);
-  if (positions.length !== N) throw new Error(`atlas: ${positions.length} positions described for ${N} activation rows`);
+  if (positions.length !== (scored?.length ?? N)) throw new Error(`atlas: ${positions.length} positions described for ${scored?.length ?? N} scored rows`);
   const { alive, scale } = featureScales(acts, N, F);
   const A = alive.length;
   const aliveIndex = new Int32Array(F).fill(-1);
@@ -74,7 +78,7 @@ export function buildAtlas<P>(acts: Float32Array, N: number, F: number, position
   for (let i = 0; i < A; i++) density[i] /= N;
 
   const builder = new LevelsBuilder(alive, scale, F);
-  builder.add(acts, N);
+  builder.add(acts, N, scored);
   const levels = builder.build();
   const on = onCounts(levels);
   const cache = new Map();

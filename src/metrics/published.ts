@@ -30,3 +30,19 @@ export const OTHELLO_CEILINGS: Readonly<Record<string, number>> = {
   'mine-yours-blank-mask': 2 / 3,
   'valid-moves': 1,
 };
+
+/** Chess (spec 3.7): Karvonen's 8-layer chess model; one p-anneal SAE per layer, MLP neurons, random-init SAEs. */
+export interface ChessPublishedRow { dictionary: string; l0?: number; fve?: number; coverage_board: number; reconstruction_board: number; coverage_strategy: number; reconstruction_strategy: number }
+export const CHESS_PUBLISHED: readonly ChessPublishedRow[] = [
+  { dictionary: 'p-anneal SAE, layer 5', l0: 29.8, fve: 0.983, coverage_board: 0.496, reconstruction_board: 0.836, coverage_strategy: 0.617, reconstruction_strategy: 0.650 },
+  { dictionary: 'p-anneal SAE, layer 6', l0: 37.6, fve: 0.974, coverage_board: 0.486, reconstruction_board: 0.823, coverage_strategy: 0.619, reconstruction_strategy: 0.650 },
+  { dictionary: 'MLP neurons, layer 5', l0: 2046, coverage_board: 0.256, reconstruction_board: 0.561, coverage_strategy: 0.553, reconstruction_strategy: 0.528 },
+  { dictionary: 'best SAE on the random-init model', coverage_board: 0.110, reconstruction_board: 0.005, coverage_strategy: 0.439, reconstruction_strategy: 0.258 },
+];
+
+/** Per strategy function, the layer-5 chess SAE's [coverage, reconstruction]. */
+export const CHESS_PUBLISHED_STRATEGY: Readonly<Record<string, readonly [number, number]>> = {
+  threat: [0.675, 0.932], 'legal-moves': [0.589, 0.630], check: [0.898, 0.995], 'can-check-next': [0.519, 0.266], 'has-queen': [0.895, 0.969],
+  'can-capture-queen': [0.469, 0.596], 'bishop-pair': [0.765, 0.770], 'castling-rights': [0.623, 0.967], 'kingside-castling-rights': [0.613, 0.957],
+  'queenside-castling-rights': [0.606, 0.918], 'any-fork': [0.362, 0.110], pin: [0.231, 0.063], 'legal-en-passant': [0.865, 0.817], 'ambiguous-moves': [0.526, 0.111],
+};

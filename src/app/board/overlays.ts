@@ -32,9 +32,9 @@ export function buildOverlay(kind: Overlay, inp: OverlayInputs): OverlayResult |
   if (needsPosition && (!a || t >= a.T)) return { unavailable: a && t >= a.T ? `the model's context holds ${a.T} moves` : 'computing…' };
   if (kind === 'predictions') return predictions(a!, t);
   if (kind === 'probe') return probe(a!, t, inp.cells);
-  if (kind === 'active') return active(a!, t, inp.atlas);
+  if (kind === 'active') return active(a!, t, inp.atlas, squareLabel);
   if (inp.feature === null) return { unavailable: 'select a feature first' };
-  if (kind === 'feature') return meaning(inp.atlas, inp.feature);
+  if (kind === 'feature') return meaning(inp.atlas, inp.feature, squareLabel, 'M mine (player who just moved), T theirs (player to move), L legal move; empty left out');
   return decoder(inp.statics, inp.feature);
 }
 
@@ -76,19 +76,20 @@ function probe(a: GameAnalysis, t: number, cells: ArrayLike<number>): OverlayRes
   };
 }
 
-function meaning(atlas: FeatureAtlas | null, feature: number): OverlayResult {
+/** The selected feature's best F1 per square; `name` names squares in the board's game. */
+export function meaning(atlas: FeatureAtlas | null, feature: number, name: (sq: number) => string, note: string): OverlayResult {
   if (!atlas) return { unavailable: 'the feature atlas is still being computed' };
   const m = featureMeaning(atlas, feature);
   if (!m) return { unavailable: `feature ${feature} never fired on the atlas games` };
-  const short: Record<string, string> = { mine: 'M', theirs: 'T', empty: 'E', legal: 'L' };
+  const short = (what: string) => ({ mine: 'M', theirs: 'T', empty: 'E', legal: 'L' } as Record<string, string>)[what] ?? what.replace(/^(\w)\w* (\w+)$/, (_, c: string, p: string) => c.toUpperCase() + (p === 'knight' ? 'N' : p[0].toUpperCase()));
   const max = Math.max(1e-9, ...m.map((x) => x.f1));
   return {
     overlay: {
       kind: 'heat', values: m.map((x) => x.f1 / max),
-      labels: m.map((x) => (x.f1 >= 0.6 * max ? `${short[x.what]} ${x.f1.toFixed(2)}` : null)),
-      tips: m.map((x, s) => (x.f1 > 0 ? `${squareLabel(s)}: feature ${feature} best classifies "${x.what}" · F1 ${x.f1.toFixed(3)}, precision ${x.precision.toFixed(3)}, recall ${x.recall.toFixed(3)}` : `${squareLabel(s)}: no match`)),
+      labels: m.map((x) => (x.f1 >= 0.6 * max ? `${short(x.what)} ${x.f1.toFixed(2)}` : null)),
+      tips: m.map((x, s) => (x.f1 > 0 ? `${name(s)}: feature ${feature} best classifies "${x.what}" · F1 ${x.f1.toFixed(3)}, precision ${x.precision.toFixed(3)}, recall ${x.recall.toFixed(3)}` : `${name(s)}: no match`)),
     },
-    legend: { title: `Feature ${feature}: best F1 per square`, kind: 'heat', low: '0', high: max.toFixed(2), note: 'M mine (player who just moved), T theirs (player to move), L legal move; empty left out' },
+    legend: { title: `Feature ${feature}: best F1 per square`, kind: 'heat', low: '0', high: max.toFixed(2), note },
   };
 }
 
@@ -107,7 +108,8 @@ function decoder(statics: FeatureStatics | null, feature: number): OverlayResult
   };
 }
 
-function active(a: GameAnalysis, t: number, atlas: FeatureAtlas | null): OverlayResult {
+/** Which squares the features active at row t are about. */
+export function active(a: GameAnalysis, t: number, atlas: FeatureAtlas | null, name: (sq: number) => string): OverlayResult {
   if (a.F === 0) return { unavailable: 'pick an SAE to see its features' };
   if (!atlas) return { unavailable: 'the feature atlas is still being computed' };
   const sq = activeSquares(atlas, a.acts.subarray(t * a.F, (t + 1) * a.F), a.F);
@@ -116,7 +118,7 @@ function active(a: GameAnalysis, t: number, atlas: FeatureAtlas | null): Overlay
     overlay: {
       kind: 'heat', values: sq.map((x) => x.score / max),
       labels: sq.map((x) => (x.score / max >= 0.2 ? x.score.toFixed(1) : null)),
-      tips: sq.map((x, s) => `${squareLabel(s)}: ${x.top.length ? x.top.map((f) => `#${f.feature} (${f.what}, ${f.score.toFixed(2)})`).join(', ') : 'no active feature is about this square'}`),
+      tips: sq.map((x, s) => `${name(s)}: ${x.top.length ? x.top.map((f) => `#${f.feature} (${f.what}, ${f.score.toFixed(2)})`).join(', ') : 'no active feature is about this square'}`),
     },
     legend: { title: 'What the active features are about', kind: 'heat', low: '0', high: max.toFixed(1), note: 'sum over active features of activation/max × F1 for the square' },
   };

@@ -2,7 +2,10 @@
 // activation ranges (drawn as small boards, click to open), its direct effect on next-move logits,
 // its best-matching board-state properties, and the user's name and note for it.
 import { useMemo } from 'react';
+import { transcriptBoards } from '../../games/chess/boards';
+import { CHESS_VOCAB } from '../../games/chess/tokenizer';
 import { replay, squareLabel } from '../../games/othello';
+import { ChessBoard } from '../board/ChessBoard';
 import { HISTOGRAM_BINS, RANGE_EXAMPLES, RANGE_GROUPS, TOP_POSITIONS } from '../../metrics/atlas';
 import { OthelloBoard } from '../board/OthelloBoard';
 import { entryName, informativeMatches } from '../state/features';
@@ -14,15 +17,17 @@ export function FeatureDashboard() {
   const view = useView((s) => s.view);
   const atlasR = useSession((s) => s.atlas);
   const statics = useSession((s) => s.loaded?.statics ?? null);
+  const nCtx = useSession((s) => s.loaded?.nCtx ?? 59);
+  const chess = view.game === 'chess';
   const loadMoves = useView((s) => s.replaceView);
   const f = view.feature;
   const starts = useMemo(() => {
     if (!atlasR) return [];
     const out: number[] = [];
     let o = 0;
-    for (const g of atlasR.games) { out.push(o); o += Math.min(g.length, 59); }
+    for (const g of atlasR.games) { out.push(o); o += Math.min(g.length, nCtx); }
     return out;
-  }, [atlasR]);
+  }, [atlasR, nCtx]);
   if (f === null) return <p className="small">Select a feature (from "Features here", the square explorer, or type its number below).</p>;
   if (!atlasR) return <p className="small">The feature atlas is still being computed.</p>;
   const { atlas, games } = atlasR;
@@ -35,14 +40,17 @@ export function FeatureDashboard() {
   };
   const open = (x: number) => {
     const { g, move } = where(x);
-    loadMoves({ ...view, moves: games[g], pos: move + 1, panel: 'dashboard' });
+    const game = games[g];
+    loadMoves(typeof game === 'string' ? { ...view, text: game, pos: move + 1, panel: 'dashboard' } : { ...view, moves: game, pos: move + 1, panel: 'dashboard' });
   };
   const mini = (x: number, act: number, key: string) => {
     const { g, move } = where(x);
-    const state = replay(games[g].slice(0, move + 1)).at(-1)!;
+    const game = games[g];
+    if (typeof game === 'string') return <ChessMini key={key} text={game} at={move} act={act} label={`atlas game ${g + 1}`} onOpen={() => open(x)} />;
+    const state = replay(game.slice(0, move + 1)).at(-1)!;
     return (
-      <button key={key} className="mini-pos" onClick={() => open(x)} title={`atlas game ${g + 1}, after move ${move + 1} (${squareLabel(games[g][move])}); activation ${act.toFixed(3)}`}>
-        <OthelloBoard cells={state.cells} lastMove={games[g][move]} size="mini" />
+      <button key={key} className="mini-pos" onClick={() => open(x)} title={`atlas game ${g + 1}, after move ${move + 1} (${squareLabel(game[move])}); activation ${act.toFixed(3)}`}>
+        <OthelloBoard cells={state.cells} lastMove={game[move]} size="mini" />
         {!Number.isNaN(act) && <span>{act.toFixed(2)}</span>}
       </button>
     );
@@ -52,13 +60,15 @@ export function FeatureDashboard() {
     const seen = new Set<string>();
     return xs.filter((x) => {
       const { g, move } = where(x);
-      const key = games[g].slice(0, move + 1).join(',');
+      const game = games[g];
+      const key = typeof game === 'string' ? game.slice(0, move + 1) : game.slice(0, move + 1).join(',');
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
   };
-  const effect = statics?.logitEffect.subarray(f * 64, (f + 1) * 64);
+  const effect = !chess ? statics?.logitEffect.subarray(f * 64, (f + 1) * 64) : undefined;
+  const charEffect = chess && statics ? statics.logitEffect.subarray(f * statics.outputs, (f + 1) * statics.outputs) : undefined;
   const effMax = effect ? Math.max(1e-9, ...Array.from(effect).filter((v) => !Number.isNaN(v)).map(Math.abs)) : 1;
   const ranked = effect ? Array.from({ length: 64 }, (_, s) => s).filter((s) => !Number.isNaN(effect[s])).sort((a, b) => effect[b] - effect[a]) : [];
   return (
@@ -69,7 +79,7 @@ export function FeatureDashboard() {
         <>
           <h4>Activations on {games.length} random games ({atlas.positions.toLocaleString('en-US')} positions)</h4>
           <Histogram counts={atlas.histogram.subarray(i * HISTOGRAM_BINS, (i + 1) * HISTOGRAM_BINS)} maxAct={atlas.scale[i]} density={atlas.density[i]} />
-          <h4>Top-activating positions</h4>
+          <h4>Top-activating {chess ? 'characters (the board after the last completed move; the character in bold)' : 'positions'}</h4>
           <div className="mini-grid" data-testid="top-positions">
             {distinct(Array.from({ length: TOP_POSITIONS }, (_, k) => atlas.topPositions[i * TOP_POSITIONS + k]).filter((x) => x >= 0))
               .map((x, k) => mini(x, atlas.topActs[i * TOP_POSITIONS + Array.from(atlas.topPositions.subarray(i * TOP_POSITIONS, (i + 1) * TOP_POSITIONS)).indexOf(x)], `t${k}`))}
@@ -84,7 +94,7 @@ export function FeatureDashboard() {
               </div>
             );
           })}
-          <h4>Best-matching board properties <span className="small">(empty squares left out, as in the paper's masked set)</span></h4>
+          <h4>Best-matching board properties <span className="small">({chess ? "scored at the '.' characters, White to move; empty squares left out" : "empty squares left out, as in the paper's masked set"})</span></h4>
           <table className="num" data-testid="best-matches">
             <thead><tr><th>property</th><th>F1</th><th>precision</th><th>recall</th><th>threshold</th></tr></thead>
             <tbody>
@@ -95,6 +105,7 @@ export function FeatureDashboard() {
           </table>
         </>
       )}
+      {charEffect && <CharEffect effect={charEffect} />}
       {effect && (
         <>
           <h4>Direct effect on next-move logits</h4>
@@ -105,5 +116,29 @@ export function FeatureDashboard() {
         </>
       )}
     </div>
+  );
+}
+
+/** A top-activating chess character: the board there and the transcript around it. */
+function ChessMini({ text, at, act, label, onOpen }: { text: string; at: number; act: number; label: string; onOpen(): void }) {
+  const fen = useMemo(() => { const b = transcriptBoards(text); return b.fens[b.completed[at]]; }, [text, at]);
+  const from = Math.max(0, at - 12);
+  return (
+    <button className="mini-pos chess-mini" onClick={onOpen} title={`${label}, character ${at + 1} ("${text[at]}")${Number.isNaN(act) ? '' : `; activation ${act.toFixed(3)}`}`}>
+      <ChessBoard fen={fen} width={132} />
+      <span className="snippet">{from > 0 ? '…' : ''}{text.slice(from, at)}<b>{text[at] === ' ' ? '␣' : text[at]}</b>{text.slice(at + 1, at + 4)}</span>
+      {!Number.isNaN(act) && <span>{act.toFixed(2)}</span>}
+    </button>
+  );
+}
+
+/** Chess: the feature's direct effect on next-character logits (per unit activation, direct path). */
+function CharEffect({ effect }: { effect: Float32Array }) {
+  const ranked = Array.from(effect, (v, i) => ({ c: CHESS_VOCAB[i] === ' ' ? '␣' : CHESS_VOCAB[i], v })).sort((a, b) => b.v - a.v);
+  return (
+    <>
+      <h4>Direct effect on next-character logits</h4>
+      <p className="small" data-testid="char-effect">Per unit activation, through the final LayerNorm's weights and the unembedding (direct path only). Raises most: {ranked.slice(0, 4).map((r) => `${r.c} ${r.v.toFixed(2)}`).join(', ')}; lowers most: {ranked.slice(-4).reverse().map((r) => `${r.c} ${r.v.toFixed(2)}`).join(', ')}.</p>
+    </>
   );
 }

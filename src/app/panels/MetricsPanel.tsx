@@ -3,12 +3,33 @@
 // against L0; CSV / JSON export. Numbers come from the shipped metrics files (`npm run cli -- metrics`).
 import { scaleLinear, scaleLog } from 'd3';
 import { useEffect, useState } from 'react';
-import { OTHELLO_PUBLISHED } from '../../metrics/published';
+import { CHESS_PUBLISHED, OTHELLO_PUBLISHED } from '../../metrics/published';
 import { useSession, useView } from '../state/store';
 import { download } from './download';
-import { metricsCsv, METRIC_FAMILIES, parseMetricsFile, publishedFamily, type MetricsRow } from './metrics-data';
+import { CHESS_METRIC_FAMILIES, metricsCsv, METRIC_FAMILIES, parseMetricsFile, publishedFamily, type MetricsRow } from './metrics-data';
 
-const FAMILY_TITLE: Record<string, string> = { 'mine-yours-blank-mask': 'Mine/theirs (blank masked)', 'valid-moves': 'Valid moves', 'mine-yours': 'Mine/theirs/empty' };
+const FAMILY_TITLE: Record<string, string> = {
+  'mine-yours-blank-mask': 'Mine/theirs (blank masked)', 'valid-moves': 'Valid moves', 'mine-yours': 'Mine/theirs/empty',
+  'piece-masked-blank-and-initial': 'Pieces (board set: blank and initial masked)', strategy: 'Strategy (mean of 14 functions)',
+};
+/** Per game: the families shown, the one on the scatter, its short column names, and the published comparison for an SAE id. */
+const GAMES = {
+  othello: {
+    families: METRIC_FAMILIES as readonly string[], main: 'mine-yours-blank-mask', cols: ['cov. masked', 'rec. masked', 'cov. valid', 'rec. valid'], tableFamilies: ['mine-yours-blank-mask', 'valid-moves'],
+    published: (sae: string, f: string) => {
+      const pub = OTHELLO_PUBLISHED.find((p) => p.dictionary === publishedFamily(sae));
+      return PUB_KEY[f] && pub ? { c: pub[PUB_KEY[f][0]] as number, r: pub[PUB_KEY[f][1]] as number, name: `${pub.dictionary}, layer 5 of 8` } : undefined;
+    },
+  },
+  chess: {
+    families: CHESS_METRIC_FAMILIES as readonly string[], main: 'piece-masked-blank-and-initial', cols: ['cov. board', 'rec. board', 'cov. strategy', 'rec. strategy'], tableFamilies: ['piece-masked-blank-and-initial', 'strategy'],
+    // the paper's chess numbers are for one p-anneal SAE per layer; layer 5 of 8 is its best
+    published: (_sae: string, f: string) => {
+      const p = CHESS_PUBLISHED[0];
+      return f === 'strategy' ? { c: p.coverage_strategy, r: p.reconstruction_strategy, name: p.dictionary } : { c: p.coverage_board, r: p.reconstruction_board, name: p.dictionary };
+    },
+  },
+};
 const PUB_KEY: Record<string, [keyof (typeof OTHELLO_PUBLISHED)[number], keyof (typeof OTHELLO_PUBLISHED)[number]]> = {
   'mine-yours-blank-mask': ['coverage_mine_yours_masked', 'reconstruction_mine_yours_masked'],
   'valid-moves': ['coverage_valid_moves', 'reconstruction_valid_moves'],
@@ -44,11 +65,11 @@ function Bar({ value, ceiling, published }: { value: number | null; ceiling: num
   );
 }
 
-function Scatter({ rows, selected }: { rows: MetricsRow[]; selected: string }) {
-  const pts = rows.filter((r) => r.l0 !== null && r.families['mine-yours-blank-mask']?.coverage != null);
+function Scatter({ rows, selected, main }: { rows: MetricsRow[]; selected: string; main: string }) {
+  const pts = rows.filter((r) => r.l0 !== null && r.families[main]?.coverage != null);
   const W = 460, H = 220, L = 40, B = 30;
   const x = scaleLog().domain([8, 1024]).range([L, W - 10]).clamp(true);
-  const cov = pts.map((r) => r.families['mine-yours-blank-mask'].coverage!);
+  const cov = pts.map((r) => r.families[main].coverage!);
   const y = scaleLinear().domain([Math.max(0, Math.min(...cov) - 0.05), Math.min(0.7, Math.max(...cov) + 0.05)]).range([H - B, 10]).nice();
   return (
     <svg width={W} height={H} data-testid="scatter" role="img" aria-label="coverage against L0">
@@ -56,11 +77,11 @@ function Scatter({ rows, selected }: { rows: MetricsRow[]; selected: string }) {
       {x.ticks(4).filter((v) => [10, 100, 1000].includes(v)).map((v) => <text key={v} x={x(v)} y={H - B + 14} fontSize="10" textAnchor="middle">{v}</text>)}
       {y.ticks(4).map((v) => <text key={v} x={L - 4} y={y(v) + 3} fontSize="10" textAnchor="end">{v.toFixed(2)}</text>)}
       <text x={(W + L) / 2} y={H - 3} fontSize="10" textAnchor="middle">L0 (log)</text>
-      <text x={10} y={H / 2} fontSize="10" transform={`rotate(-90 10 ${H / 2})`} textAnchor="middle">coverage (masked)</text>
+      <text x={10} y={H / 2} fontSize="10" transform={`rotate(-90 10 ${H / 2})`} textAnchor="middle">coverage ({FAMILY_TITLE[main].split(' ')[0].toLowerCase()})</text>
       {pts.map((r) => (
         <g key={r.id}>
-          <circle cx={x(r.l0!)} cy={y(r.families['mine-yours-blank-mask'].coverage!)} r={r.id === selected ? 6 : 4} fill={r.kind === 'baseline' ? '#9e9e9e' : '#3f51b5'} stroke={r.id === selected ? '#ff6f00' : 'none'} strokeWidth={2}><title>{`${r.id}: L0 ${r.l0!.toFixed(1)}, coverage ${f3(r.families['mine-yours-blank-mask'].coverage)}`}</title></circle>
-          {(r.id === selected || r.kind === 'baseline') && <text x={x(r.l0!) + 7} y={y(r.families['mine-yours-blank-mask'].coverage!) + 3} fontSize="10">{r.id.replace('baseline-', '')}</text>}
+          <circle cx={x(r.l0!)} cy={y(r.families[main].coverage!)} r={r.id === selected ? 6 : 4} fill={r.kind === 'baseline' ? '#9e9e9e' : '#3f51b5'} stroke={r.id === selected ? '#ff6f00' : 'none'} strokeWidth={2}><title>{`${r.id}: L0 ${r.l0!.toFixed(1)}, coverage ${f3(r.families[main].coverage)}`}</title></circle>
+          {(r.id === selected || r.kind === 'baseline') && <text x={x(r.l0!) + 7} y={y(r.families[main].coverage!) + 3} fontSize="10">{r.id.replace('baseline-', '')}</text>}
         </g>
       ))}
     </svg>
@@ -71,7 +92,7 @@ export function MetricsPanel() {
   const view = useView((s) => s.view);
   const { rows, loading, error } = useMetricsRows();
   const sel = rows.find((r) => r.id === view.sae);
-  const pub = OTHELLO_PUBLISHED.find((p) => p.dictionary === publishedFamily(view.sae));
+  const g = GAMES[view.game];
   return (
     <div data-testid="metrics-panel">
       {loading && <div className="progress" role="progressbar" aria-valuenow={loading[0]} aria-valuemax={loading[1]}><span style={{ width: `${(loading[0] / Math.max(1, loading[1])) * 100}%` }} />Loading metrics {loading[0]}/{loading[1]}</div>}
@@ -83,11 +104,11 @@ export function MetricsPanel() {
           {!sel && <p className="small">No metrics file for "{view.sae}" (your own SAE, or none selected): compute them with <code>npm run cli -- metrics --sae DIR ...</code>.</p>}
           {sel && (
             <table className="num" data-testid="selected-metrics">
-              <thead><tr><th>property family</th><th>coverage</th><th></th><th>reconstruction</th><th></th><th>published best ({pub?.dictionary ?? '–'}, layer 5 of 8)</th></tr></thead>
+              <thead><tr><th>property family</th><th>coverage</th><th></th><th>reconstruction</th><th></th><th>published ({g.published(view.sae, g.main)?.name ?? '–'})</th></tr></thead>
               <tbody>
-                {METRIC_FAMILIES.map((f) => {
+                {g.families.map((f) => {
                   const m = sel.families[f];
-                  const p = PUB_KEY[f] && pub ? { c: pub[PUB_KEY[f][0]] as number, r: pub[PUB_KEY[f][1]] as number } : undefined;
+                  const p = g.published(view.sae, f);
                   return (
                     <tr key={f}>
                       <td>{FAMILY_TITLE[f]}</td>
@@ -100,26 +121,25 @@ export function MetricsPanel() {
               </tbody>
             </table>
           )}
-          <p className="small">Bars: blue = this SAE; grey tick = ceiling (2/3 for the masked set, as the paper counts it); orange tick = the paper's best for this trainer on its 8-layer model. L0 {f3(sel?.l0)} · variance explained {f3(sel?.fve)} · loss recovered {f3(sel?.lossRecovered)}.</p>
+          <p className="small">Bars: blue = this SAE; grey tick = ceiling ({view.game === 'chess' ? 'about 0.917 for the board set' : '2/3 for the masked set'}, as the paper counts it); orange tick = the paper's number on its 8-layer model. L0 {f3(sel?.l0)} · variance explained {f3(sel?.fve)} · loss recovered {f3(sel?.lossRecovered)}.</p>
           <h3>All dictionaries</h3>
           <div className="table-wrap">
             <table className="num" data-testid="compare-table">
-              <thead><tr><th>dictionary</th><th>L0</th><th>FVE</th><th>loss rec.</th><th>cov. masked</th><th>rec. masked</th><th>cov. valid</th><th>rec. valid</th></tr></thead>
+              <thead><tr><th>dictionary</th><th>L0</th><th>FVE</th><th>loss rec.</th>{g.cols.map((c) => <th key={c}>{c}</th>)}</tr></thead>
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.id} className={r.id === view.sae ? 'selected' : ''}>
                     <td>{r.id}</td><td>{r.l0 === null ? '–' : r.l0.toFixed(1)}</td><td>{f3(r.fve)}</td><td>{f3(r.lossRecovered)}</td>
-                    <td>{f3(r.families['mine-yours-blank-mask']?.coverage)}</td><td>{f3(r.families['mine-yours-blank-mask']?.reconstruction)}</td>
-                    <td>{f3(r.families['valid-moves']?.coverage)}</td><td>{f3(r.families['valid-moves']?.reconstruction)}</td>
+                    {g.tableFamilies.flatMap((f) => [<td key={`${f}c`}>{f3(r.families[f]?.coverage)}</td>, <td key={`${f}r`}>{f3(r.families[f]?.reconstruction)}</td>])}
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          <h4>Coverage (masked mine/theirs) against L0 <span className="small">(grey: baselines; hover a point for its name)</span></h4>
-          <Scatter rows={rows} selected={view.sae} />
+          <h4>Coverage ({FAMILY_TITLE[g.main]}) against L0 <span className="small">(grey: baselines; hover a point for its name)</span></h4>
+          <Scatter rows={rows} selected={view.sae} main={g.main} />
           <div className="row">
-            <button onClick={() => download(`${view.model}-metrics.csv`, metricsCsv(rows), 'text/csv')}>Export CSV</button>
+            <button onClick={() => download(`${view.model}-metrics.csv`, metricsCsv(rows, g.families), 'text/csv')}>Export CSV</button>
             <button onClick={() => download(`${view.model}-metrics.json`, JSON.stringify(rows, null, 2))}>Export JSON</button>
           </div>
         </>

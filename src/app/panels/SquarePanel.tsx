@@ -1,6 +1,8 @@
 // Per-square explorer: for the selected square, the features that best classify each of its states
 // (mine, empty, theirs, legal move) on the atlas games, with precision, recall, F1 and the current
 // activation, next to the probe's confidence at this position.
+import { squareName as chessSquareName } from '../../games/chess/squares';
+import { CHESS_PIECE_CLASSES } from '../../games/kit';
 import { squareLabel } from '../../games/othello';
 import { bestFeaturesFor } from '../../metrics/atlas';
 import { CLASS_NAMES } from '../state/features';
@@ -14,18 +16,28 @@ export function SquarePanel() {
   const atlas = useSession((s) => s.atlas?.atlas ?? null);
   const name = useFeatureName();
   const sq = view.square;
-  if (sq === null) return <p className="small">Click a square on the board (in "inspect" mode, or any square that is not a legal move) to see the features that encode its state.</p>;
+  const chess = view.game === 'chess';
+  if (sq === null) return <p className="small">{chess ? 'Click a square on the board' : 'Click a square on the board (in "inspect" mode, or any square that is not a legal move)'} to see the features that encode its state.</p>;
   const t = view.pos - 1;
-  const probe = a && t >= 0 && t < a.T && a.boardProbe.length ? a.boardProbe.subarray(t * 192 + sq * 3, t * 192 + sq * 3 + 3) : null;
+  const C = a?.probeClasses ?? 0;
+  const probe = a && t >= 0 && t < a.T && a.boardProbe.length ? a.boardProbe.subarray((t * 64 + sq) * C, (t * 64 + sq + 1) * C) : null;
   const legalP = a && t >= 0 && t < a.T && a.legalProbe.length ? a.legalProbe[t * 64 + sq] : null;
-  const groups = [
-    ...CLASS_NAMES.map((c, k) => ({ title: `${squareLabel(sq)} is ${c === 'empty' ? 'empty' : `${c} (${c === 'mine' ? 'the player who just moved' : 'the player to move'})`}`, family: 'mine-yours', entry: sq * 3 + k })),
-    { title: `${squareLabel(sq)} is a legal move`, family: 'valid-moves', entry: sq },
-  ];
+  const label = chess ? chessSquareName(sq) : squareLabel(sq);
+  // chess: the twelve pieces (the atlas scores pieces with empty masked), those some feature classifies
+  const groups = chess
+    ? CHESS_PIECE_CLASSES.map((c, k) => ({ title: `${c} on ${label}`, family: 'piece-masked-blank', entry: sq * 13 + k })).filter((g, k) => k !== 6 && (!atlas || bestFeaturesFor(atlas, g.family, g.entry, 1).length > 0))
+    : [
+      ...CLASS_NAMES.map((c, k) => ({ title: `${label} is ${c === 'empty' ? 'empty' : `${c} (${c === 'mine' ? 'the player who just moved' : 'the player to move'})`}`, family: 'mine-yours', entry: sq * 3 + k })),
+      { title: `${label} is a legal move`, family: 'valid-moves', entry: sq },
+    ];
+  const probeText = probe && (chess
+    ? `Piece probe at character ${view.pos}: ${Array.from(probe, (p, c) => ({ p, c })).sort((x, y) => y.p - x.p).slice(0, 3).map((x) => `${CHESS_PIECE_CLASSES[x.c]} ${(x.p * 100).toFixed(1)}%`).join(', ')}`
+    : `Probe after move ${view.pos}: theirs ${(probe[0] * 100).toFixed(1)}%, empty ${(probe[1] * 100).toFixed(1)}%, mine ${(probe[2] * 100).toFixed(1)}%`);
   return (
     <div data-testid="square-panel">
-      <h3>Square {squareLabel(sq)}</h3>
-      {probe && <p className="small" data-testid="probe-confidence">Probe after move {view.pos}: theirs {(probe[0] * 100).toFixed(1)}%, empty {(probe[1] * 100).toFixed(1)}%, mine {(probe[2] * 100).toFixed(1)}%{legalP !== null && <>; legal-move probe {(legalP * 100).toFixed(1)}%</>}</p>}
+      <h3>Square {label}</h3>
+      {probeText && <p className="small" data-testid="probe-confidence">{probeText}{legalP !== null && <>; legal-move probe {(legalP * 100).toFixed(1)}%</>}</p>}
+      {chess && atlas && groups.length === 0 && <p className="small">No feature classifies a piece on {label} on the atlas games.</p>}
       {!atlas && <p className="small">The feature atlas is still being computed.</p>}
       {atlas && groups.map((g) => {
         const rows = bestFeaturesFor(atlas, g.family, g.entry, 5);

@@ -1,14 +1,27 @@
 // Words and numbers about features, from the feature atlas: readable names for property entries,
 // automatic labels, and the per-square views (meaning, decoder through the probe, active features).
+import { squareName as chessSquareName } from '../../games/chess/squares';
+import { CHESS_PIECE_CLASSES } from '../../games/kit';
 import { squareLabel } from '../../games/othello';
 import { bestMatches, type FeatureAtlas } from '../../metrics/atlas';
 
 /** mine-yours classes (spec 2.3): 0 = the next player's disc, 1 = empty, 2 = the disc of the player who just moved. */
 export const CLASS_NAMES = ['theirs', 'empty', 'mine'] as const;
 
+/** Chess flags (one entry each) in words, about the side to move at a '.' (White). */
+const CHESS_FLAGS: Record<string, string> = {
+  check: 'White is in check', 'can-check-next': 'White can give check', 'has-queen': 'White has a queen', 'castling-rights': 'White can still castle',
+  pin: 'a piece is pinned', 'any-fork': 'White has a fork', 'can-capture-queen': 'White can capture a queen',
+};
+
+/** Families with one entry per square (64 x classes), as opposed to whole-board flags. */
+const perSquare = (fam: { size: number; classes: number }) => fam.size === 64 * fam.classes;
+
 export function entryName(family: string, entry: number): string {
   if (family === 'mine-yours') return `${squareLabel(Math.floor(entry / 3))} ${CLASS_NAMES[entry % 3]}`;
   if (family === 'valid-moves') return `${squareLabel(entry)} legal`;
+  if (family.startsWith('piece')) return `${CHESS_PIECE_CLASSES[entry % 13]} on ${chessSquareName(Math.floor(entry / 13))}`;
+  if (family in CHESS_FLAGS) return CHESS_FLAGS[family];
   return `${family} #${entry}`;
 }
 
@@ -46,11 +59,14 @@ export function featureMeaning(atlas: FeatureAtlas, feature: number): SquareMean
   if (i < 0) return null;
   const out: SquareMeaning[] = Array.from({ length: 64 }, () => ({ f1: 0, what: '', precision: 0, recall: 0 }));
   for (const fam of atlas.families) {
+    if (!perSquare(fam)) continue;
+    const chess = fam.id.startsWith('piece');
     for (let sq = 0; sq < 64; sq++) {
       for (let c = 0; c < fam.classes; c++) {
         if (isEmptyEntry(fam.id, sq * fam.classes + c)) continue;
         const k = i * fam.size + sq * fam.classes + c;
-        if (fam.f1[k] > out[sq].f1) out[sq] = { f1: fam.f1[k], what: fam.id === 'valid-moves' ? 'legal' : CLASS_NAMES[c], precision: fam.precision[k], recall: fam.recall[k] };
+        const what = chess ? CHESS_PIECE_CLASSES[c] : fam.id === 'valid-moves' ? 'legal' : CLASS_NAMES[c];
+        if (fam.f1[k] > out[sq].f1) out[sq] = { f1: fam.f1[k], what, precision: fam.precision[k], recall: fam.recall[k] };
       }
     }
   }

@@ -1,6 +1,8 @@
 // The whole view as data, and its URL form. Everything a shared link must restore lives here; the
 // parser treats the URL as hostile: it reads only known keys, checks every value, caps lengths, and
 // answers a sane default plus plain messages for whatever it could not use. Nothing is evaluated.
+import { chessTranscriptOf } from '../../games/chess/games-file';
+import { squareIndex as chessSquareIndex, squareName as chessSquareName } from '../../games/chess/squares';
 import { formatTranscript, parseSquare, parseTranscript, replay, squareLabel } from '../../games/othello';
 
 export const OVERLAYS = ['predictions', 'probe', 'feature', 'decoder', 'active', 'none'] as const;
@@ -11,14 +13,17 @@ export type Panel = (typeof PANELS)[number];
 export interface Clamp { feature: number; mode: 'ablate' | 'clamp'; value: number }
 
 export interface View {
-  game: 'othello';
+  game: 'othello' | 'chess';
   model: string;
   /** SAE id from the manifest, or 'none' */
   sae: string;
   /** residual layer used when sae is 'none' */
   layer: number;
+  /** Othello: the moves (square indices) */
   moves: number[];
-  /** moves applied to the board shown, 0..moves.length */
+  /** chess: the transcript (";1.e4 e5 ...") */
+  text: string;
+  /** Othello: moves applied to the board shown, 0..moves.length; chess: characters read, 0..text.length */
   pos: number;
   feature: number | null;
   square: number | null;
@@ -31,9 +36,18 @@ export interface View {
 }
 
 export const DEFAULT_VIEW: View = {
-  game: 'othello', model: 'othello-gpt-default', sae: 'standard-c1.0', layer: 3, moves: [], pos: 0,
+  game: 'othello', model: 'othello-gpt-default', sae: 'standard-c1.0', layer: 3, moves: [], text: '', pos: 0,
   feature: null, square: null, overlay: 'predictions', panel: 'features', edits: [], tour: null, step: 0,
 };
+
+/** Where a view of the chess model starts (its SAEs are on layer 2's residual stream or as the manifest says). */
+export const CHESS_DEFAULT_VIEW: View = { ...DEFAULT_VIEW, game: 'chess', model: 'chess-gpt-default', sae: 'standard-c1.0', overlay: 'probe' };
+
+/** Positions the view can step through: Othello moves, chess characters. */
+export const gameLength = (v: View) => (v.game === 'chess' ? v.text.length : v.moves.length);
+
+/** A square's name in the view's game (Othello and chess number squares differently). */
+export const squareNameOf = (v: Pick<View, 'game'>, sq: number) => (v.game === 'chess' ? chessSquareName(sq) : squareLabel(sq));
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
 const MAX_HASH = 4096;
@@ -41,15 +55,18 @@ const MAX_HASH = 4096;
 /** The view as a URL hash (without '#'), leaving out what equals the default. */
 export function viewToHash(v: View): string {
   const p = new URLSearchParams();
-  if (v.model !== DEFAULT_VIEW.model) p.set('model', v.model);
+  const base = v.game === 'chess' ? CHESS_DEFAULT_VIEW : DEFAULT_VIEW;
+  if (v.game === 'chess') p.set('game', 'chess');
+  if (v.model !== base.model) p.set('model', v.model);
   p.set('sae', v.sae);
   if (v.sae === 'none') p.set('layer', String(v.layer));
-  if (v.moves.length) p.set('moves', formatTranscript(v.moves).replace(/ /g, ''));
-  if (v.pos !== v.moves.length) p.set('pos', String(v.pos));
+  if (v.game === 'othello' && v.moves.length) p.set('moves', formatTranscript(v.moves).replace(/ /g, ''));
+  if (v.game === 'chess' && v.text) p.set('pgn', v.text);
+  if (v.pos !== gameLength(v)) p.set('pos', String(v.pos));
   if (v.feature !== null) p.set('feature', String(v.feature));
-  if (v.square !== null) p.set('square', squareLabel(v.square));
-  if (v.overlay !== DEFAULT_VIEW.overlay) p.set('overlay', v.overlay);
-  if (v.panel !== DEFAULT_VIEW.panel) p.set('panel', v.panel);
+  if (v.square !== null) p.set('square', squareNameOf(v, v.square));
+  if (v.overlay !== base.overlay) p.set('overlay', v.overlay);
+  if (v.panel !== base.panel) p.set('panel', v.panel);
   if (v.edits.length) p.set('edits', v.edits.map((e) => (e.mode === 'ablate' ? `${e.feature}:ablate` : `${e.feature}:${e.value}`)).join(','));
   if (v.tour) { p.set('tour', v.tour); p.set('step', String(v.step)); }
   return p.toString();
@@ -59,7 +76,7 @@ const int = (s: string, lo: number, hi: number): number | null => (/^\d{1,7}$/.t
 
 /** Reads a hash (with or without '#'); `problems` says in plain words what was ignored. */
 export function hashToView(hash: string): { view: View; problems: string[] } {
-  const view: View = { ...DEFAULT_VIEW, moves: [], edits: [] };
+  let view: View = { ...DEFAULT_VIEW, moves: [], edits: [] };
   const problems: string[] = [];
   let raw = hash.startsWith('#') ? hash.slice(1) : hash;
   if (raw === '') return { view, problems };
@@ -75,23 +92,35 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
     return { view, problems };
   }
   raw = '';
-  const known = new Set(['model', 'sae', 'layer', 'moves', 'pos', 'feature', 'square', 'overlay', 'panel', 'edits', 'tour', 'step', 'game']);
+  const known = new Set(['model', 'sae', 'layer', 'moves', 'pgn', 'pos', 'feature', 'square', 'overlay', 'panel', 'edits', 'tour', 'step', 'game']);
   for (const k of p.keys()) if (!known.has(k)) problems.push(`unknown link field "${k.slice(0, 20)}" ignored`);
   const get = (k: string) => p.get(k);
   const game = get('game');
-  if (game !== null && game !== 'othello') problems.push(`game "${game.slice(0, 20)}" is not available; showing Othello`);
+  if (game === 'chess') view = { ...CHESS_DEFAULT_VIEW, edits: [] };
+  else if (game !== null && game !== 'othello') problems.push(`game "${game.slice(0, 20)}" is not available; showing Othello`);
+  const defaults = view.game === 'chess' ? CHESS_DEFAULT_VIEW : DEFAULT_VIEW;
   for (const k of ['model', 'sae'] as const) {
     const v = get(k);
     if (v === null) continue;
     if (ID.test(v)) view[k] = v;
-    else problems.push(`${k} "${v.slice(0, 20)}" is not a valid id; using ${DEFAULT_VIEW[k]}`);
+    else problems.push(`${k} "${v.slice(0, 20)}" is not a valid id; using ${defaults[k]}`);
   }
   const layer = get('layer');
   if (layer !== null) {
     const l = int(layer, 0, 63);
     if (l === null) problems.push(`layer "${layer.slice(0, 10)}" is not a layer number`); else view.layer = l;
   }
-  const moves = get('moves');
+  const moves = view.game === 'othello' ? get('moves') : null;
+  if (view.game === 'chess' && get('moves') !== null) problems.push('"moves" is an Othello field; a chess game is given as pgn');
+  const pgn = get('pgn');
+  if (pgn !== null && view.game === 'othello') problems.push('"pgn" is a chess field; this is an Othello view');
+  if (pgn !== null && view.game === 'chess') {
+    try {
+      view.text = chessTranscriptOf(pgn.slice(0, 2048));
+    } catch (e) {
+      problems.push(`the chess game in the link was not used: ${(e as Error).message}`);
+    }
+  }
   if (moves !== null) {
     try {
       const squares = parseTranscript(moves);
@@ -101,11 +130,11 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
       problems.push(`the moves in the link were not used: ${(e as Error).message}`);
     }
   }
-  view.pos = view.moves.length;
+  view.pos = gameLength(view);
   const pos = get('pos');
   if (pos !== null) {
-    const n = int(pos, 0, view.moves.length);
-    if (n === null) problems.push(`position "${pos.slice(0, 10)}" is not between 0 and ${view.moves.length}`); else view.pos = n;
+    const n = int(pos, 0, gameLength(view));
+    if (n === null) problems.push(`position "${pos.slice(0, 10)}" is not between 0 and ${gameLength(view)}`); else view.pos = n;
   }
   const feature = get('feature');
   if (feature !== null) {
@@ -114,12 +143,16 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
   }
   const square = get('square');
   if (square !== null) {
-    try { view.square = parseSquare(square); } catch (e) { problems.push((e as Error).message); }
+    if (view.game === 'chess') {
+      if (/^[a-h][1-8]$/.test(square)) view.square = chessSquareIndex(square); else problems.push(`square "${square.slice(0, 10)}" is not a chess square (a1..h8)`);
+    } else {
+      try { view.square = parseSquare(square); } catch (e) { problems.push((e as Error).message); }
+    }
   }
   const overlay = get('overlay');
   if (overlay !== null) {
     if ((OVERLAYS as readonly string[]).includes(overlay)) view.overlay = overlay as Overlay;
-    else problems.push(`overlay "${overlay.slice(0, 20)}" is unknown; showing ${DEFAULT_VIEW.overlay}`);
+    else problems.push(`overlay "${overlay.slice(0, 20)}" is unknown; showing ${defaults.overlay}`);
   }
   const panel = get('panel');
   if (panel !== null) {

@@ -50,7 +50,6 @@ export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetche
   if (req.model.kind === 'manifest') {
     info = await manifestModel(req.base, req.model.id, fetcher);
     modelName = info.name;
-    if (info.game !== 'othello') throw new Error(`${info.name}: only Othello models run in the workbench so far`);
     model = info.randomInit
       ? randomModel(info.config, info.randomInit.seed)
       : loadModel(readSafetensors(await fetcher(`${req.base}models/${info.weights}`), info.weights!).tensors, toHookedTransformerConfig(info.config));
@@ -58,7 +57,10 @@ export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetche
     modelName = req.model.name;
     model = loadModel(readSafetensors(new Uint8Array(req.model.weights), req.model.name).tensors, parseJson(req.model.config, 'the model config file'));
   }
-  if (model.config.dVocab !== 61) throw new Error(`${modelName} has a vocabulary of ${model.config.dVocab} tokens; Othello models have 61`);
+  // the vocabulary says which game a model plays: 61 Othello tokens, 32 chess characters
+  const game = model.config.dVocab === 61 ? 'othello' : model.config.dVocab === 32 ? 'chess' : undefined;
+  if (!game) throw new Error(`${modelName} has a vocabulary of ${model.config.dVocab} tokens; Othello models have 61, chess models 32`);
+  if (info && info.game !== game) throw new Error(`${modelName} is listed as a ${info.game} model but its vocabulary is ${game}'s`);
 
   let sae: Sae | undefined, saeName: string | undefined, hook = `blocks.${req.layer}.hook_resid_post`;
   if (req.sae.kind === 'manifest') {
@@ -86,5 +88,5 @@ export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetche
     probes.push(parseProbeFile(await fetcher(`${req.base}models/${p.path}`), p.path, model.config.dModel));
     probeNames.push(p.kind);
   }
-  return { model, hook, sae, probes, modelName, saeName, layer, probeNames };
+  return { game, model, hook, sae, probes, modelName, saeName, layer, probeNames };
 }

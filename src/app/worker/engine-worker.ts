@@ -26,7 +26,7 @@ async function handle(id: number, req: Request): Promise<unknown> {
     bench = await Workbench.create(assets, req.forceCpu ? null : () => createGpuContext(gpu), browserShaderSource);
     if (req.forceCpu) bench.gpuProblem = 'the CPU reference was requested';
     const result: Results['load'] = {
-      backend: bench.backend, gpuProblem: bench.gpuProblem, modelName: assets.modelName, hook: assets.hook, layer: assets.layer,
+      game: assets.game, backend: bench.backend, gpuProblem: bench.gpuProblem, modelName: assets.modelName, hook: assets.hook, layer: assets.layer,
       nCtx: assets.model.config.nCtx, dSae: assets.sae?.dSae ?? 0, saeName: assets.saeName, probes: assets.probeNames,
       statics: bench.featureStatics(), ms: performance.now() - t0,
     };

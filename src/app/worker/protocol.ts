@@ -1,7 +1,7 @@
 // Messages between the page and its worker. Every request carries an id; the worker answers with
 // progress messages (optional) and then exactly one result or error for that id.
 import type { FeatureAtlas } from '../../metrics/atlas';
-import type { Edit, FeatureStatics, GameAnalysis, InterventionResult } from './workbench';
+import type { Edit, FeatureStatics, GameAnalysis, GameId, GameInput, InterventionResult } from './workbench';
 
 /** Where the model comes from: an entry of public/models/index.json or the user's own files. */
 export type ModelChoice = { kind: 'manifest'; id: string } | { kind: 'files'; name: string; weights: ArrayBuffer; config: string };
@@ -21,6 +21,7 @@ export interface LoadRequest {
 }
 
 export interface Loaded {
+  game: GameId;
   backend: string;
   gpuProblem?: string;
   modelName: string;
@@ -36,15 +37,15 @@ export interface Loaded {
 
 export type Request =
   | LoadRequest
-  | { type: 'analyze'; moves: number[] }
-  | { type: 'intervene'; moves: number[]; position: number; edits: Edit[] }
+  | { type: 'analyze'; moves: GameInput }
+  | { type: 'intervene'; moves: GameInput; position: number; edits: Edit[] }
   | { type: 'atlas'; games: number; seed: number };
 
 export interface Results {
   load: Loaded;
   analyze: GameAnalysis;
   intervene: InterventionResult;
-  atlas: { atlas: FeatureAtlas; games: number[][]; ms: number };
+  atlas: { atlas: FeatureAtlas; games: GameInput[]; ms: number };
 }
 
 export type Reply =

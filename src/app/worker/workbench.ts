@@ -1,8 +1,10 @@
 // What the page's worker computes, independent of how messages arrive (tested in Node): the model
 // and SAE forward for a whole game on WebGPU (WGSL) or the CPU reference, probe readings, feature
 // interventions, per-feature static views (decoder through the probe, direct logit effect) and the
-// feature atlas on a sample of games.
-import { encodeSquares, OTHELLO_BSP_FAMILIES, othelloPositions, randomGames, tokenVectorToBoard } from '../../games/othello';
+// feature atlas on a sample of games. Othello games are move lists (outputs per square); chess
+// games are transcripts (outputs per character of the 32-character vocabulary).
+import { CHESS_KIT, OTHELLO_KIT, type AnyGameKit } from '../../games/kit';
+import { randomGames, tokenVectorToBoard } from '../../games/othello';
 import type { GpuContext } from '../../gpu/context';
 import { Kernels, type ShaderSource } from '../../gpu/kernels';
 import { GpuModel } from '../../gpu/model-runner';
@@ -15,7 +17,20 @@ import type { Sae } from '../../sae/types';
 import { probeDirection, probeProbabilities, type ProbeKind } from '../../train/probe-file';
 import type { ProbeWeights } from '../../train/probe-trainer';
 
+export type GameId = 'othello' | 'chess';
+/** A game as the page holds it: Othello square indices, or a chess transcript. */
+export type GameInput = number[] | string;
+
+/** The probe the board overlays read: Othello mine-theirs-empty (3 classes), chess piece (13). */
+export const BOARD_PROBE: Record<GameId, ProbeKind> = { othello: 'mine-theirs-empty', chess: 'piece' };
+/** Families the page's atlas scores: Othello as before; chess pieces (empty masked) and the flags a user asks about first. */
+export const ATLAS_FAMILIES: Record<GameId, readonly string[]> = {
+  othello: ['mine-yours', 'valid-moves'],
+  chess: ['piece-masked-blank', 'check', 'can-check-next', 'has-queen', 'castling-rights', 'pin', 'any-fork', 'can-capture-queen'],
+};
+
 export interface LoadedAssets {
+  game: GameId;
   model: Model;
   hook: string;
   sae?: Sae;
@@ -23,16 +38,17 @@ export interface LoadedAssets {
 }
 
 export interface GameAnalysis {
-  /** positions analysed: min(moves, n_ctx); position t is the board after move t */
+  /** positions analysed: min(tokens, n_ctx); Othello: position t is the board after move t; chess: character t */
   T: number;
-  /** [T, 64] next-move probabilities by square after each move (NaN on the centre squares) */
+  /** Othello: [T, 64] next-move probabilities by square after each move (NaN on the centre squares); chess: [T, 32] next-character probabilities */
   probs: Float32Array;
   /** SAE width, 0 without an SAE */
   F: number;
   /** [T, F] feature activations */
   acts: Float32Array;
-  /** [T, 64, 3] mine-theirs-empty probe probabilities (classes theirs, empty, mine), empty without that probe */
+  /** [T, 64, C] board probe probabilities (Othello C = 3: theirs, empty, mine; chess C = 13: signed piece + 6), empty without that probe */
   boardProbe: Float32Array;
+  probeClasses: number;
   /** [T, 64] legal-move probe's probability that each square is legal, empty without that probe */
   legalProbe: Float32Array;
   backend: string;
@@ -42,7 +58,7 @@ export interface GameAnalysis {
 export type Edit = { feature: number; mode: 'ablate' | 'clamp'; value: number };
 
 export interface InterventionResult {
-  /** [64] next-move probabilities at the position without and with the edits */
+  /** next-move probabilities at the position without and with the edits: Othello [64] by square, chess [32] by character */
   clean: Float32Array;
   patched: Float32Array;
   /** each edited feature's activation before the edit, at the position */
@@ -50,10 +66,12 @@ export interface InterventionResult {
 }
 
 export interface FeatureStatics {
-  /** [F, 64, 3] change of the board probe's logits per unit of each feature's decoder direction */
+  /** [F, 64, C] change of the board probe's logits per unit of each feature's decoder direction */
   probeDirection: Float32Array;
-  /** [F, 64] direct logit effect per unit activation on each square's move (centre NaN) */
+  probeClasses: number;
+  /** direct logit effect per unit activation: Othello [F, 64] on each square's move (centre NaN); chess [F, 32] on each character */
   logitEffect: Float32Array;
+  outputs: number;
 }
 
 export type Progress = (done: number, total: number) => void;
@@ -113,9 +131,25 @@ export class Workbench {
     return this.conn;
   }
 
-  private async hookAndLogits(games: number[][]): Promise<Array<{ x: Float32Array; logits: Float32Array }>> {
-    const { model, hook } = this.assets, nCtx = model.config.nCtx;
-    const tokens = games.map((g) => encodeSquares(g.slice(0, nCtx)));
+  /** Model input of a game: its first n_ctx tokens. */
+  tokens(game: GameInput): number[] {
+    const nCtx = this.assets.model.config.nCtx;
+    if (this.assets.game === 'chess') {
+      if (typeof game !== 'string') throw new Error('a chess model reads a transcript');
+      return CHESS_KIT.tokens(game, nCtx);
+    }
+    if (typeof game === 'string') throw new Error('an Othello model reads a list of moves');
+    return OTHELLO_KIT.tokens(game, nCtx);
+  }
+
+  /** Next-token probabilities as the page shows them: by square (Othello) or by character (chess). */
+  private outputs(logits: Float32Array): Float32Array {
+    const V = this.assets.model.config.dVocab, p = softmaxRows(logits, V);
+    return this.assets.game === 'chess' ? p : tokenVectorToBoard(p);
+  }
+
+  private async hookAndLogits(tokens: number[][]): Promise<Array<{ x: Float32Array; logits: Float32Array }>> {
+    const { model, hook } = this.assets;
     const conn = await this.gpu();
     if (conn) {
       const r = await conn.model.forward(tokens, [hook]);
@@ -133,29 +167,31 @@ export class Workbench {
     return conn?.sae ? (await conn.sae.run(x, N)).acts : cpuSae(sae, x, N).acts;
   }
 
-  async analyze(moves: number[]): Promise<GameAnalysis> {
+  async analyze(game: GameInput): Promise<GameAnalysis> {
     const t0 = performance.now();
     const { model, sae, probes } = this.assets, V = model.config.dVocab, d = model.config.dModel;
-    const T = Math.min(moves.length, model.config.nCtx);
+    const tokens = this.tokens(game), T = tokens.length;
     const empty = new Float32Array(0);
-    if (T === 0) return { T: 0, probs: empty, F: sae?.dSae ?? 0, acts: empty, boardProbe: empty, legalProbe: empty, backend: this.backend, ms: 0 };
-    const [{ x, logits }] = await this.hookAndLogits([moves]);
-    const probs = new Float32Array(T * 64);
-    for (let t = 0; t < T; t++) probs.set(tokenVectorToBoard(softmaxRows(logits.subarray(t * V, (t + 1) * V), V)), t * 64);
+    const board = probes.find((p) => p.kind === BOARD_PROBE[this.assets.game])?.probe;
+    const C = board?.classes ?? 0;
+    if (T === 0) return { T: 0, probs: empty, F: sae?.dSae ?? 0, acts: empty, boardProbe: empty, probeClasses: C, legalProbe: empty, backend: this.backend, ms: 0 };
+    const [{ x, logits }] = await this.hookAndLogits([tokens]);
+    const W = this.assets.game === 'chess' ? V : 64;
+    const probs = new Float32Array(T * W);
+    for (let t = 0; t < T; t++) probs.set(this.outputs(logits.subarray(t * V, (t + 1) * V)), t * W);
     const acts = sae ? await this.encode(x, T) : empty;
-    const board = probes.find((p) => p.kind === 'mine-theirs-empty')?.probe;
     const legal = probes.find((p) => p.kind === 'legal-moves')?.probe;
-    const boardProbe = board ? new Float32Array(T * 64 * 3) : empty;
+    const boardProbe = board ? new Float32Array(T * 64 * C) : empty;
     const legalProbe = legal ? new Float32Array(T * 64) : empty;
     for (let t = 0; t < T; t++) {
       const xt = x.subarray(t * d, (t + 1) * d);
-      if (board) boardProbe.set(probeProbabilities(board, xt), t * 192);
+      if (board) boardProbe.set(probeProbabilities(board, xt), t * 64 * C);
       if (legal) {
         const p = probeProbabilities(legal, xt);
         for (let s = 0; s < 64; s++) legalProbe[t * 64 + s] = p[s * legal.classes + legal.classes - 1];
       }
     }
-    return { T, probs, F: sae?.dSae ?? 0, acts, boardProbe, legalProbe, backend: this.backend, ms: performance.now() - t0 };
+    return { T, probs, F: sae?.dSae ?? 0, acts, boardProbe, probeClasses: C, legalProbe, backend: this.backend, ms: performance.now() - t0 };
   }
 
   /**
@@ -163,16 +199,17 @@ export class Workbench {
    * it: the hook keeps the SAE's error term, x' = x + sum over edits of (new - old) * W_dec[f]. The
    * patched forward runs on the CPU reference (4 small layers: milliseconds).
    */
-  intervene(moves: number[], position: number, edits: Edit[]): InterventionResult {
+  intervene(game: GameInput, position: number, edits: Edit[]): InterventionResult {
     const { model, sae, hook } = this.assets;
     if (!sae) throw new Error('interventions need an SAE: pick one first');
     for (const e of edits) {
       if (!Number.isInteger(e.feature) || e.feature < 0 || e.feature >= sae.dSae) throw new Error(`feature ${e.feature} is outside 0..${sae.dSae - 1}`);
       if (!Number.isFinite(e.value)) throw new Error(`feature ${e.feature}: the clamp value must be a number`);
     }
-    const T = Math.min(position + 1, moves.length, model.config.nCtx);
+    const all = this.tokens(game);
+    const T = Math.min(position + 1, all.length);
     if (T <= 0) throw new Error('play a move first: the model predicts from the moves so far');
-    const tokens = encodeSquares(moves.slice(0, T)), d = sae.dIn, V = model.config.dVocab;
+    const tokens = all.slice(0, T), d = sae.dIn, V = model.config.dVocab;
     let before: number[] = [];
     const patch = (x: Float32Array) => {
       const out = x.slice();
@@ -187,7 +224,7 @@ export class Workbench {
       before = edits.map((e) => acts[(T - 1) * sae.dSae + e.feature]);
       return out;
     };
-    const last = (logits: Float32Array) => tokenVectorToBoard(softmaxRows(logits.subarray((T - 1) * V, T * V), V));
+    const last = (logits: Float32Array) => this.outputs(logits.subarray((T - 1) * V, T * V));
     const clean = last(cpuForward(model, tokens).logits);
     const patched = last(cpuForward(model, tokens, { replace: new Map([[hook, patch]]) }).logits);
     return { clean, patched, before };
@@ -198,13 +235,14 @@ export class Workbench {
     const { sae, probes, model } = this.assets;
     if (!sae) return null;
     const d = sae.dIn, F = sae.dSae, V = model.config.dVocab, w = model.weights;
-    const board = probes.find((p) => p.kind === 'mine-theirs-empty')?.probe;
-    const probeDir = new Float32Array(board ? F * 192 : 0);
-    const logitEffect = new Float32Array(F * 64);
+    const board = probes.find((p) => p.kind === BOARD_PROBE[this.assets.game])?.probe;
+    const C = board?.classes ?? 0, chess = this.assets.game === 'chess', outputs = chess ? V : 64;
+    const probeDir = new Float32Array(F * 64 * C);
+    const logitEffect = new Float32Array(F * outputs);
     const dir = new Float32Array(d), tok = new Float32Array(V);
     for (let f = 0; f < F; f++) {
       const row = sae.wDec.subarray(f * d, (f + 1) * d);
-      if (board) probeDir.set(probeDirection(board, row), f * 192);
+      if (board) probeDir.set(probeDirection(board, row), f * 64 * C);
       // Final LayerNorm removes the mean and scales by lnF.w; its 1/sigma depends on the position, so the
       // effect is per unit of normalised residual (direct path only).
       let mean = 0;
@@ -213,23 +251,25 @@ export class Workbench {
       for (let i = 0; i < d; i++) dir[i] = (row[i] - mean) * w.lnFW[i];
       tok.fill(0);
       for (let i = 0; i < d; i++) for (let v = 0; v < V; v++) tok[v] += dir[i] * w.wU[i * V + v];
-      logitEffect.set(tokenVectorToBoard(tok), f * 64);
+      logitEffect.set(chess ? tok : tokenVectorToBoard(tok), f * outputs);
     }
-    return { probeDirection: probeDir, logitEffect };
+    return { probeDirection: probeDir, probeClasses: C, logitEffect, outputs };
   }
 
   /** The feature atlas on `count` seeded random games (the metrics' train seed), in batches with progress. */
-  async atlas(count: number, seed: number, onProgress: Progress): Promise<{ atlas: FeatureAtlas; games: number[][] }> {
-    const { sae, model } = this.assets;
+  async atlas(count: number, seed: number, onProgress: Progress): Promise<{ atlas: FeatureAtlas; games: GameInput[] }> {
+    const { sae, model, game } = this.assets;
     if (!sae) throw new Error('the feature atlas needs an SAE');
-    const games = randomGames(seed, count), nCtx = model.config.nCtx, F = sae.dSae;
-    const lengths = games.map((g) => Math.min(g.length, nCtx));
+    const nCtx = model.config.nCtx, F = sae.dSae;
+    const games: GameInput[] = game === 'chess' ? CHESS_KIT.evalGames(seed, count, nCtx) : randomGames(seed, count);
+    const tokens = games.map((g) => this.tokens(g));
+    const lengths = tokens.map((t) => t.length);
     const N = lengths.reduce((a, b) => a + b, 0);
     const acts = new Float32Array(N * F);
     const batch = 16;
     let row = 0;
     for (let s = 0; s < games.length; s += batch) {
-      const part = await this.hookAndLogits(games.slice(s, s + batch));
+      const part = await this.hookAndLogits(tokens.slice(s, s + batch));
       const n = lengths.slice(s, s + batch).reduce((a, b) => a + b, 0);
       const x = new Float32Array(n * sae.dIn);
       let r = 0;
@@ -238,9 +278,18 @@ export class Workbench {
       row += n;
       onProgress(Math.min(s + batch, games.length), games.length + 1);
     }
-    const positions = games.flatMap((g) => othelloPositions(g, nCtx));
-    const families = OTHELLO_BSP_FAMILIES.filter((f) => f.id === 'mine-yours' || f.id === 'valid-moves');
-    const atlas = buildAtlas(acts, N, F, positions, families);
+    // properties are scored where the metrics score them: every move (Othello), the '.' characters (chess)
+    const kit = (game === 'chess' ? CHESS_KIT : OTHELLO_KIT) as unknown as AnyGameKit;
+    const rows: number[] = [], positions: unknown[] = [];
+    let offset = 0;
+    games.forEach((g, i) => {
+      const e = kit.evaluated(g, nCtx);
+      for (const r of e.rows) rows.push(offset + r);
+      positions.push(...e.positions);
+      offset += lengths[i];
+    });
+    const families = ATLAS_FAMILIES[game].map((id) => kit.families.find((f) => f.id === id)!);
+    const atlas = buildAtlas(acts, N, F, positions, families, rows);
     onProgress(games.length + 1, games.length + 1);
     return { atlas, games };
   }

@@ -27,8 +27,13 @@ function pieceFamily(id: string, name: string, maskInitial: boolean, masked?: nu
   };
 }
 
-/** Legal moves of the side to move, verbose. */
-const legal = (p: ChessPosition) => p.board.moves({ verbose: true });
+/** Legal moves of the side to move, verbose; five families ask for them, so each position's list is kept. */
+const legalCache = new WeakMap<ChessPosition, ReturnType<Chess['moves']>>();
+const legal = (p: ChessPosition) => {
+  let moves = legalCache.get(p);
+  if (!moves) legalCache.set(p, (moves = p.board.moves({ verbose: true })));
+  return moves;
+};
 
 function canClaimDraw(p: ChessPosition): boolean {
   const fields = p.board.fen().split(' ');
