@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViteDevServer } from 'vite';
-import { launchChromium, startVite } from './helpers/browser';
+import { atlasReady, launchChromium, openWorkbench, pageErrors, startVite } from './helpers/browser';
 
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
 // A small feature atlas keeps each page start to seconds on SwiftShader (the default is 200 games).
@@ -25,20 +25,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A fresh page that fails the test on any uncaught error or dialog (a hostile link must not open one). */
-async function open(hash = '', browser = gpuBrowser, query = QUERY): Promise<Page> {
-  const page = await browser.newPage();
-  await page.setViewportSize({ width: 1280, height: 1000 });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
-  (page as unknown as { errors: string[] }).errors = errors;
-  await page.goto(`${url}/${query}${hash}`);
-  await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 90_000 }).toMatch(/Running on|No WebGPU/);
-  return page;
-}
-const pageErrors = (page: Page) => (page as unknown as { errors: string[] }).errors;
-const atlasReady = (page: Page) => page.waitForFunction(() => !document.querySelector('[data-testid="progress-atlas"]') && !document.querySelector('[data-testid="progress-load"]'), null, { timeout: 120_000 });
+const open = (hash = '', browser = gpuBrowser, query = QUERY) => openWorkbench(browser, url, hash, query);
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 describe('Chromium (WebGPU on SwiftShader)', () => {
@@ -242,24 +229,6 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     expect(page.url()).toMatch(/tour=square-feature&step=3/);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('presenter').count()).toBe(0);
-    await page.close();
-  });
-});
-
-describe('chess board component (chessboardjsx)', () => {
-  it('draws the position with overlay square styles and plays legal drags only', async () => {
-    const page = await gpuBrowser.newPage();
-    await page.goto(`${url}/tests/browser/chess-board.html`);
-    const e4 = page.locator('[data-squareid="e4"]');
-    await e4.waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-squareid]').count()).toBe(64);
-    expect(await e4.evaluate((el) => getComputedStyle(el.firstElementChild!).backgroundColor)).toMatch(/rgba\(255, 202, 40/);
-    await page.locator('[data-squareid="e2"] [data-testid^="wP"]').dragTo(e4);
-    await expect.poll(() => page.locator('#log').textContent()).toContain('move e2e4');
-    expect(await page.locator('#fen').textContent()).toMatch(/^rnbqkbnr\/pppppppp\/8\/8\/4P3\/8\/PPPP1PPP\/RNBQKBNR b/);
-    await page.locator('[data-squareid="d7"] [data-testid^="bP"]').dragTo(page.locator('[data-squareid="d4"]'));
-    await expect.poll(() => page.locator('#log').textContent()).toContain('illegal d7d4');
-    await page.screenshot({ path: join(ARTIFACTS, 'chess-board.png') });
     await page.close();
   });
 });

@@ -33,3 +33,23 @@ export async function startVite(): Promise<{ server: ViteDevServer; url: string 
   if (!address || typeof address === 'string') throw new Error('vite did not start');
   return { server, url: `http://127.0.0.1:${address.port}` };
 }
+
+/** A workbench page that fails its test on any uncaught error or dialog (a hostile link must not open one); resolves once the status line is up. */
+export async function openWorkbench(browser: BrowserContext, url: string, hash = '', query = '?atlas=24') {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
+  (page as unknown as { errors: string[] }).errors = errors;
+  await page.goto(`${url}/${query}${hash}`);
+  const deadline = Date.now() + 90_000;
+  while (!/Running on|No WebGPU/.test((await page.getByTestId('gpu-status').textContent().catch(() => '')) ?? '')) {
+    if (Date.now() > deadline) throw new Error('the workbench did not load within 90 s');
+    await page.waitForTimeout(250);
+  }
+  return page;
+}
+
+export const pageErrors = (page: import('playwright-core').Page) => (page as unknown as { errors: string[] }).errors;
+export const atlasReady = (page: import('playwright-core').Page) => page.waitForFunction(() => !document.querySelector('[data-testid="progress-atlas"]') && !document.querySelector('[data-testid="progress-load"]'), null, { timeout: 120_000 });

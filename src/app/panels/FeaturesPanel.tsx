@@ -21,15 +21,16 @@ export function FeaturesPanel() {
   const name = useFeatureName();
   const t = view.pos - 1;
   if (view.sae === 'none') return <p className="small">No SAE selected: pick one above to see its features.</p>;
-  if (t < 0) return <p className="small">Play a move (or start a random game): features are read after each move.</p>;
+  const unit = view.game === 'chess' ? 'character' : 'move';
+  if (t < 0) return <p className="small">{view.game === 'chess' ? 'Step into the game (or start a random game): features are read at every character.' : 'Play a move (or start a random game): features are read after each move.'}</p>;
   if (!a) return <p className="small">Computing…</p>;
-  if (t >= a.T) return <p className="small">The model's context holds {a.T} moves.</p>;
+  if (t >= a.T) return <p className="small">The model's context holds {a.T} {unit}s.</p>;
   const top = activeFeatures(a.acts, a.F, t, 16);
   let active = 0;
   for (let f = 0; f < a.F; f++) if (a.acts[t * a.F + f] > 0) active++;
   return (
     <div data-testid="features-panel">
-      <p className="small">{active} of {a.F} features active after move {view.pos}; the strongest {top.length}:</p>
+      <p className="small">{active} of {a.F} features active {view.game === 'chess' ? `at character ${view.pos} ("${view.text[t]}")` : `after move ${view.pos}`}; the strongest {top.length}:</p>
       <ul className="feature-list">
         {top.map(({ feature, act }) => {
           const i = atlas ? atlas.aliveIndex[feature] : -1;

@@ -59,10 +59,10 @@ export const useView = create<ViewStore>((set, get) => ({
   randomGame(seed) {
     const { view } = get();
     if (view.game === 'chess') {
-      // a generated game as the model was trained on, cut at the model's context; opens after 10 moves
+      // a generated game as the model was trained on, cut at the model's context; opens at the '.' of move 11 (White to move)
       const text = chessGame(seed, 255);
       const at = text.indexOf(' 11.');
-      set({ view: { ...view, text, pos: at > 0 ? at + 1 : text.length } });
+      set({ view: { ...view, text, pos: at > 0 ? at + 4 : text.length } });
       return;
     }
     const moves = randomGame(mulberry32(seed));
