@@ -5,6 +5,7 @@ import { Chess } from 'chess.js';
 import { pieceArray, squareName } from '../../games/chess/squares';
 import { CHESS_PIECE_CLASSES } from '../../games/kit';
 import type { FeatureAtlas } from '../../metrics/atlas';
+import { pieceLetters } from '../state/features';
 import type { Overlay } from '../state/view';
 import type { FeatureStatics, GameAnalysis } from '../worker/workbench';
 import { active, meaning, type OverlayResult } from './overlays';
@@ -73,7 +74,7 @@ function decoder(statics: FeatureStatics | null, feature: number): OverlayResult
   return {
     overlay: {
       kind: 'diverging', values: best.map((b) => b.v / max),
-      labels: best.map((b) => (b.v / max >= 0.4 ? CHESS_PIECE_CLASSES[b.c].replace(/^(\w)\w* (\w+)$/, (_, c: string, p: string) => c.toUpperCase() + (p === 'knight' ? 'N' : p[0].toUpperCase())) : null)),
+      labels: best.map((b) => (b.v / max >= 0.4 ? pieceLetters(CHESS_PIECE_CLASSES[b.c]) : null)),
       tips: best.map((b, s) => `${squareName(s)}: per unit activation the decoder raises the probe's "${CHESS_PIECE_CLASSES[b.c]}" logit by ${b.v.toFixed(2)} relative to empty (the largest of the 12 pieces)`),
     },
     legend: { title: `Feature ${feature}'s decoder seen through the piece probe`, kind: 'diverging', low: 'toward empty', high: 'toward a piece', note: `largest logit(piece) − logit(empty) per square, max |${max.toFixed(2)}|` },

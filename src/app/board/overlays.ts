@@ -3,7 +3,7 @@
 // direction seen through the probe, and which squares the active features are about.
 import { squareLabel } from '../../games/othello';
 import type { FeatureAtlas } from '../../metrics/atlas';
-import { activeSquares, CLASS_NAMES, featureMeaning } from '../state/features';
+import { activeSquares, CLASS_NAMES, featureMeaning, pieceLetters } from '../state/features';
 import type { Overlay } from '../state/view';
 import type { FeatureStatics, GameAnalysis } from '../worker/workbench';
 import type { LegendSpec } from './Legend';
@@ -81,7 +81,7 @@ export function meaning(atlas: FeatureAtlas | null, feature: number, name: (sq: 
   if (!atlas) return { unavailable: 'the feature atlas is still being computed' };
   const m = featureMeaning(atlas, feature);
   if (!m) return { unavailable: `feature ${feature} never fired on the atlas games` };
-  const short = (what: string) => ({ mine: 'M', theirs: 'T', empty: 'E', legal: 'L' } as Record<string, string>)[what] ?? what.replace(/^(\w)\w* (\w+)$/, (_, c: string, p: string) => c.toUpperCase() + (p === 'knight' ? 'N' : p[0].toUpperCase()));
+  const short = (what: string) => ({ mine: 'M', theirs: 'T', empty: 'E', legal: 'L' } as Record<string, string>)[what] ?? pieceLetters(what);
   const max = Math.max(1e-9, ...m.map((x) => x.f1));
   return {
     overlay: {

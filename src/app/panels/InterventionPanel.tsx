@@ -60,22 +60,7 @@ export function InterventionPanel() {
   return (
     <div data-testid="intervene-panel">
       <p className="small">Edits apply at every position up to move {view.pos}, keeping the SAE's reconstruction error (x + Σ (new − old)·W_dec). The patched run uses the CPU reference.</p>
-      <div className="row">
-        <span>Selected: {view.feature === null ? 'none' : `#${view.feature}`}</span>
-        <button onClick={() => add('ablate')} disabled={view.feature === null}>Ablate</button>
-        <input aria-label="clamp value" value={value} onChange={(e) => setValue(e.target.value)} size={5} />
-        <button onClick={() => add('clamp')} disabled={view.feature === null}>Clamp to value</button>
-      </div>
-      {edits.length > 0 && (
-        <ul className="edits">
-          {edits.map((e, k) => (
-            <li key={e.feature}>#{e.feature} {e.mode === 'ablate' ? 'ablated' : `clamped to ${e.value}`} <span className="flabel">{name(e.feature)}</span>
-              {result && <span className="small"> (was {result.before[k]?.toFixed(2)})</span>}
-              <button className="link" onClick={() => set({ edits: edits.filter((x) => x.feature !== e.feature) })} aria-label={`remove edit of feature ${e.feature}`}>remove</button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <EditControls result={result} add={add} value={value} setValue={setValue} name={name} />
       {view.pos === 0 && <p className="small">Play a move first.</p>}
       {error && <p className="error" role="alert">{error}</p>}
       {result && (
@@ -98,8 +83,7 @@ interface ChessProps {
 
 /** Chess: the same edits, compared as next-character probabilities (and their mass on characters that continue a legal move). */
 function ChessIntervention({ result, error, add, value, setValue, name }: ChessProps) {
-  const { view, set } = useView();
-  const edits = view.edits;
+  const view = useView((s) => s.view);
   const legal = view.pos > 0 ? legalNextChars(view.text, view.pos) : null;
   const mass = (p: Float32Array) => (legal ? [...legal].reduce((acc, c) => acc + p[CHESS_VOCAB.indexOf(c)], 0) : null);
   const shown = result ? Array.from(CHESS_VOCAB, (_, i) => i).sort((a, b) => Math.max(result.patched[b], result.clean[b]) - Math.max(result.patched[a], result.clean[a])).slice(0, 8) : [];
@@ -107,6 +91,31 @@ function ChessIntervention({ result, error, add, value, setValue, name }: ChessP
   return (
     <div data-testid="intervene-panel">
       <p className="small">Edits apply at every character up to character {view.pos}, keeping the SAE's reconstruction error (x + Σ (new − old)·W_dec). The patched run uses the CPU reference.</p>
+      <EditControls result={result} add={add} value={value} setValue={setValue} name={name} />
+      {view.pos === 0 && <p className="small">Step into the game first.</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+      {result && (
+        <table className="num" data-testid="intervention-result">
+          <caption className="small">Next character after “{view.text[view.pos - 1]}”: clean {pctOf(mass(result.clean))}; patched {pctOf(mass(result.patched))}</caption>
+          <thead><tr><th>character</th><th>clean</th><th>patched</th><th>change</th></tr></thead>
+          <tbody>
+            {shown.map((i) => (
+              <tr key={i}><td>{CHESS_VOCAB[i] === ' ' ? '␣ (space)' : CHESS_VOCAB[i]}</td><td>{(result.clean[i] * 100).toFixed(1)}%</td><td>{(result.patched[i] * 100).toFixed(1)}%</td>
+                <td>{((result.patched[i] - result.clean[i]) * 100 >= 0 ? '+' : '') + ((result.patched[i] - result.clean[i]) * 100).toFixed(1)} pts</td></tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** The selected feature's ablate / clamp buttons and the list of edits in the view. */
+function EditControls({ result, add, value, setValue, name }: Omit<ChessProps, 'error'>) {
+  const { view, set } = useView();
+  const edits = view.edits;
+  return (
+    <>
       <div className="row">
         <span>Selected: {view.feature === null ? 'none' : `#${view.feature}`}</span>
         <button onClick={() => add('ablate')} disabled={view.feature === null}>Ablate</button>
@@ -123,20 +132,6 @@ function ChessIntervention({ result, error, add, value, setValue, name }: ChessP
           ))}
         </ul>
       )}
-      {view.pos === 0 && <p className="small">Step into the game first.</p>}
-      {error && <p className="error" role="alert">{error}</p>}
-      {result && (
-        <table className="num" data-testid="intervention-result">
-          <caption className="small">Next character after “{view.text[view.pos - 1]}”: clean {pctOf(mass(result.clean))}; patched {pctOf(mass(result.patched))}</caption>
-          <thead><tr><th>character</th><th>clean</th><th>patched</th><th>change</th></tr></thead>
-          <tbody>
-            {shown.map((i) => (
-              <tr key={i}><td>{CHESS_VOCAB[i] === ' ' ? '␣ (space)' : CHESS_VOCAB[i]}</td><td>{(result.clean[i] * 100).toFixed(1)}%</td><td>{(result.patched[i] * 100).toFixed(1)}%</td>
-                <td>{((result.patched[i] - result.clean[i]) * 100 >= 0 ? '+' : '') + ((result.patched[i] - result.clean[i]) * 100).toFixed(1)} pts</td></tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+    </>
   );
 }

@@ -8,6 +8,9 @@ import { bestMatches, type FeatureAtlas } from '../../metrics/atlas';
 /** mine-yours classes (spec 2.3): 0 = the next player's disc, 1 = empty, 2 = the disc of the player who just moved. */
 export const CLASS_NAMES = ['theirs', 'empty', 'mine'] as const;
 
+/** "white knight" -> "WN": the short label drawn in a square. */
+export const pieceLetters = (name: string) => name.replace(/^(\w)\w* (\w+)$/, (_, c: string, p: string) => c.toUpperCase() + (p === 'knight' ? 'N' : p[0].toUpperCase()));
+
 /** Chess flags (one entry each) in words, about the side to move at a '.' (White). */
 const CHESS_FLAGS: Record<string, string> = {
   check: 'White is in check', 'can-check-next': 'White can give check', 'has-queen': 'White has a queen', 'castling-rights': 'White can still castle',

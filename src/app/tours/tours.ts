@@ -3,7 +3,7 @@
 // picked from its feature atlas (best F1 per board entry, concentrated on one square) and checked on
 // these games (activation, direct logit effect and the ablation's effect on the predictions).
 import { parseTranscript } from '../../games/othello';
-import { DEFAULT_VIEW, type View } from '../state/view';
+import { CHESS_DEFAULT_VIEW, DEFAULT_VIEW, gameLength, type View } from '../state/view';
 
 export interface TourStep {
   caption: string;
@@ -20,6 +20,10 @@ export interface Tour {
 // Random legal games from the project's generator (randomGame(mulberry32(seed))), seeds 7 and 2.
 const GAME_A = parseTranscript('d3c3e6d6c5b4b5e3b3f6e2f1e7f5b2c4f3a5d2f8f2d7a6d1e1c2c6b6b1a7c7g4f7e8g5d8b8a1g1a3h3c1a2g7f4h4h6c8g8a4g6h2g3h1a8h5b7h7g2h8');
 const GAME_B = parseTranscript('f5f4d3d6d7g5h5f6e7c2g3c4c3f7b4b3f3a5f8g4h3f2e1h2b1d8e3g2c7f1e2h4g1e6h1c1e8c8d1g8b2b8c6a2h6d2b7a8a7b6g7a6c5h8h7g6a4a3b5a1');
+
+// A Ruy Lopez main line in Karvonen's transcript format; character 21 is the '.' of "3." (White to move).
+const RUY_LOPEZ = ';1.e4 e5 2.Nf3 Nc6 3.Bb5 a6 4.Ba4 Nf6 5.O-O Be7 6.Re1 b5 7.Bb3 d6 8.c3 O-O 9.h3 Nb8 10.d4 Nbd7';
+const dotOf = (move: number) => RUY_LOPEZ.indexOf(` ${move}.`) + move.toString().length + 2;
 
 export const TOURS: readonly Tour[] = [
   {
@@ -56,11 +60,23 @@ export const TOURS: readonly Tour[] = [
       { caption: 'Feature 645 is the best single classifier of "f4 is a legal move" (valid-moves coverage).', view: { sae: 'standard-c1.0', feature: 645, overlay: 'feature', panel: 'dashboard', moves: GAME_A, pos: 30 } },
     ],
   },
+  {
+    id: 'chess-reading',
+    title: 'Chess: a model that reads characters',
+    summary: 'The chess model sees a game as characters; the workbench steps through it one character at a time, with the board, the next-character predictions and a piece probe.',
+    steps: [
+      { caption: 'The chess model reads a game as text, one character at a time (";1.e4 e5 2.Nf3 …"). At each "." White is to move: that is where the paper scores board properties.', view: { game: 'chess', model: 'chess-gpt-default', sae: 'standard-c1.0', text: RUY_LOPEZ, pos: dotOf(3), overlay: 'none', panel: 'features', feature: null, square: null, edits: [] } },
+      { caption: 'Inside a move, the next character has to continue a legal move: the list under the board marks each of the model\'s top characters legal or illegal, and sums the probability on the legal ones.', view: { pos: dotOf(3) + 2 } },
+      { caption: 'A linear probe on the SAE\'s layer reads which of 13 pieces (or empty) stands on every square. Shaded squares: where it is unsure or wrong; hover one for its reading.', view: { pos: dotOf(9), overlay: 'probe' } },
+      { caption: 'The features active at this character, strongest first; each is named by the board property it classifies best on the atlas games.', view: { pos: dotOf(9), overlay: 'active', panel: 'features' } },
+      { caption: 'Coverage and board reconstruction for chess: the paper\'s board set (pieces, with pieces on their starting squares left out) and the mean over its 14 strategy properties, beside the published numbers.', view: { pos: dotOf(9), overlay: 'active', panel: 'metrics' } },
+    ],
+  },
 ];
 
-/** The full view of a tour step: each step starts from the default view, then the tour's previous steps' fields, then its own. */
+/** The full view of a tour step: each step starts from its game's default view, then the tour's previous steps' fields, then its own. */
 export function tourView(tour: Tour, step: number): View {
-  let v: View = { ...DEFAULT_VIEW, edits: [] };
+  let v: View = { ...(tour.steps[0]?.view.game === 'chess' ? CHESS_DEFAULT_VIEW : DEFAULT_VIEW), edits: [] };
   for (let i = 0; i <= step && i < tour.steps.length; i++) v = { ...v, ...tour.steps[i].view };
-  return { ...v, pos: Math.min(v.pos, v.moves.length), tour: tour.id, step };
+  return { ...v, pos: Math.min(v.pos, gameLength(v)), tour: tour.id, step };
 }
