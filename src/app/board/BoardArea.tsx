@@ -7,6 +7,7 @@ import { useSession, useView } from '../state/store';
 import { OVERLAYS, type Overlay } from '../state/view';
 import { exportBoard } from './export';
 import { Legend } from './Legend';
+import { ModelQuality } from './ModelQuality';
 import { OthelloBoard } from './OthelloBoard';
 import { buildOverlay } from './overlays';
 
@@ -92,13 +93,7 @@ export function BoardArea({ legal }: { legal: number[] }) {
       </div>
       <div className="panel" data-testid="predictions">
         <h2>Model's next move</h2>
-        {info && !info.trained && <p className="warn-text">Untrained: random weights. Its predictions carry no knowledge of the game.</p>}
-        {info?.trained && info.metrics?.legal_top1 !== undefined && (
-          <p className="small" data-testid="model-quality">
-            {info.name}: trained on {info.metrics.games?.toLocaleString('en-US')} random games; its top move is legal {(100 * info.metrics.legal_top1).toFixed(1)}% of the time on 2,000 fresh games
-            {info.card && <> (<a href={`${import.meta.env.BASE_URL}models/${info.card}`} target="_blank" rel="noreferrer">model card</a>)</>}.
-          </p>
-        )}
+        <ModelQuality info={info} />
         {view.pos === 0 && <p className="small">The model predicts from the moves so far; play a move to see its prediction.</p>}
         {probs && (
           <>

@@ -12,6 +12,7 @@ import { OVERLAYS, type Overlay } from '../state/view';
 import { buildChessOverlay } from './chess-overlays';
 import { ChessBoard } from './ChessBoard';
 import { Legend } from './Legend';
+import { ModelQuality } from './ModelQuality';
 
 const OVERLAY_TITLES: Record<Overlay, string> = {
   predictions: 'Next characters (listed below)', probe: 'Piece probe vs true board', feature: 'Feature: meaning per square',
@@ -102,13 +103,7 @@ export function ChessArea() {
       </div>
       <div className="panel" data-testid="predictions">
         <h2>Model's next character</h2>
-        {info && !info.trained && <p className="warn-text">Untrained: random weights. Its predictions carry no knowledge of the game.</p>}
-        {info?.trained && info.metrics?.legal_greedy !== undefined && (
-          <p className="small" data-testid="model-quality">
-            {info.name}: its greedy next move is legal at {(100 * info.metrics.legal_greedy).toFixed(1)}% of fresh positions
-            {info.card && <> (<a href={`${import.meta.env.BASE_URL}models/${info.card}`} target="_blank" rel="noreferrer">model card</a>)</>}.
-          </p>
-        )}
+        <ModelQuality info={info} />
         {view.pos === 0 && <p className="small">The model predicts from the characters so far; step into the game.</p>}
         {probs && (
           <>
