@@ -40,11 +40,13 @@ HOOK="blocks.$LAYER.hook_resid_post"
 # Two sparsities per kind. The residual's norm is ~40-50, so L1 coefficients of order 1 (lr 0.01
 # over the short schedule) give L0 in the tens to low hundreds.
 sae() { local out=$1; shift; [ -f "$out/metrics.json" ] || cli train-sae "$@" --layer "$LAYER" --dict-size "$F" --steps "$SAE_STEPS" --batch 512 --train-games "$SAE_GAMES" --test-games 200 --out "$out"; }
-for spec in "standard relu 1.0" "standard relu 3.0" "p-anneal p-anneal 1.0" "p-anneal p-anneal 3.0" "gated gated 1.0" "gated gated 3.0"; do
+# SAE_SPECS / TOPK_KS pick a subset for a quick ship (e.g. SAE_SPECS="standard relu 1.0;p-anneal p-anneal 1.0" TOPK_KS=32)
+IFS=';' read -r -a SPECS <<< "${SAE_SPECS:-standard relu 1.0;standard relu 3.0;p-anneal p-anneal 1.0;p-anneal p-anneal 3.0;gated gated 1.0;gated gated 3.0}"
+for spec in "${SPECS[@]}"; do
   set -- $spec
   sae "$DEST/saes/$1-c$3" "${M[@]}" --kind "$2" --coef "$3" --lr 0.01
 done
-for k in 16 32; do sae "$DEST/saes/topk-k$k" "${M[@]}" --kind topk --k "$k" --lr 0.005; done
+for k in ${TOPK_KS:-16 32}; do sae "$DEST/saes/topk-k$k" "${M[@]}" --kind topk --k "$k" --lr 0.005; done
 
 # Random-init baseline: the run's own initial weights (init_seed), the same SAE recipe.
 RDIR="$(dirname "$DEST")/$RANDOM_ID"
@@ -53,7 +55,7 @@ mkdir -p "$RDIR/saes"
 [ -f "$RDIR/model/model.safetensors" ] || cli init-model --config "$DEST/config.json" --seed "$SEED" --out "$RDIR/model"
 sae "$RDIR/saes/standard-c1.0" --model "$RDIR/model/model.safetensors" --config "$RDIR/model/config.json" --game "$GAME" --kind relu --coef 1.0 --lr 0.01
 
-G=(--train-games "$METRIC_GAMES" --test-games "$METRIC_GAMES" --seed 2024)
+G=(--train-games "$METRIC_GAMES" --test-games "$METRIC_GAMES" --seed 2024 --loss-games "${LOSS_GAMES:-50}")
 SAES=$(ls -d "$DEST"/saes/*/ | sed 's:/$::' | paste -sd, -)
 [ -f "$DEST/metrics/topk-k32.json" ] || cli metrics "${M[@]}" --sae "$SAES" --hook "$HOOK" "${G[@]}" --out "$DEST/metrics"
 [ -f "$DEST/metrics/baseline-mlp-neurons-L$LAYER.json" ] || cli metrics "${M[@]}" --neurons --hook "blocks.$LAYER.mlp.hook_post" "${G[@]}" --out "$DEST/metrics/baseline-mlp-neurons-L$LAYER.json"

@@ -63,3 +63,21 @@ describe('view <-> URL', () => {
     expect(hashToView(viewToHash(CHESS_DEFAULT_VIEW)).view).toEqual(CHESS_DEFAULT_VIEW);
   });
 });
+
+describe('chess tour', () => {
+  it('its views are chess views at the characters its captions describe', async () => {
+    const { TOURS, tourView } = await import('../src/app/tours/tours');
+    const { legalNextChars, transcriptBoards } = await import('../src/games/chess/boards');
+    const tour = TOURS.find((t) => t.id === 'chess-reading')!;
+    const views = tour.steps.map((_, i) => tourView(tour, i));
+    for (const v of views) {
+      expect(v).toMatchObject({ game: 'chess', model: 'chess-gpt-default' });
+      expect(() => transcriptBoards(v.text)).not.toThrow();
+      expect(hashToView(viewToHash(v)).problems).toEqual([]);
+    }
+    expect(views[0].text[views[0].pos - 1]).toBe('.'); // "At each '.' White is to move"
+    expect(legalNextChars(views[1].text, views[1].pos)).not.toBeNull(); // inside a move
+    expect(views[2].text[views[2].pos - 1]).toBe('.');
+    expect(views.map((v) => v.overlay)).toEqual(['none', 'none', 'probe', 'active', 'active']);
+  });
+});
