@@ -184,7 +184,7 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     await page.locator('[data-square="d3"]').click(); // still fully usable
     await expect.poll(() => page.getByTestId('legal-mass').textContent(), { timeout: 60_000 }).toMatch(/Probability on legal moves/);
     const unknown = await open('#sae=no-such-sae&model=no-such-model');
-    await expect.poll(() => unknown.getByTestId('notice').textContent(), { timeout: 30_000 }).toMatch(/no model "no-such-model"/);
+    await expect.poll(() => unknown.getByTestId('notice').textContent(), { timeout: 30_000 }).toMatch(/no othello model "no-such-model"/);
     await shot(page, 'malformed-link');
     expect(pageErrors(page)).toEqual([]);
     await page.close();
