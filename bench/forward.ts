@@ -31,7 +31,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function benchForward(args: string[]): Promise<void> {
   const reps = Number(args[args.indexOf('--reps') + 1] ?? 5) || 5;
   const skipCpu32 = args.includes('--skip-cpu-batch32');
-  const wgArg = args.includes('--wg') ? args[args.indexOf('--wg') + 1].split('x').map(Number) as [number, number] : undefined;
+  const lanesArg = args.includes('--lanes') ? Number(args[args.indexOf('--lanes') + 1]) : undefined;
   const c = OTHELLO_GPT;
   const model = randomModel(c, 0);
   const games = randomGames(7, 32, 60).map((g) => encodeSquares(g.slice(0, c.nCtx)));
@@ -40,7 +40,7 @@ export async function benchForward(args: string[]): Promise<void> {
     games[i] = encodeSquares(randomGames(Math.floor(mulberry32(i)() * 1e9), 1, 60)[0].slice(0, c.nCtx));
   }
   const ctx = await createNodeGpuContext();
-  const kernels = new Kernels(ctx, nodeShaderSource, { matmulWorkgroup: wgArg });
+  const kernels = new Kernels(ctx, nodeShaderSource, { matmulLanes: lanesArg });
   const gpu = new GpuModel(kernels, model);
   const rows: string[][] = [];
   const flop = flopsPerSequence(c, c.nCtx);
@@ -67,7 +67,7 @@ export async function benchForward(args: string[]): Promise<void> {
   gpu.destroy();
   ctx.device.destroy();
   console.log(`Forward pass, random Othello-GPT shape (8 layers, d_model 512, 8x64 heads, d_mlp 2048, vocab 61, 59 positions)`);
-  console.log(`Adapter: ${ctx.adapterName}; matmul workgroup ${kernels.matmulWorkgroup.join('x')}; GPU median of ${reps} runs after warm-up`);
+  console.log(`Adapter: ${ctx.adapterName}; matmul workgroup ${kernels.matmulLanes} lanes; GPU median of ${reps} runs after warm-up`);
   const header = ['batch', 'path', 'latency ms', 'tokens/s', 'GFLOP/s', 'speed-up vs CPU'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => '| ' + r.map((x, i) => x.padEnd(widths[i])).join(' | ') + ' |';

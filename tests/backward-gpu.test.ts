@@ -22,7 +22,7 @@ const out = (n: number) => emptyBuffer(ctx.device, n * 4);
 const read = (b: GPUBuffer, n: number) => downloadFloats(ctx.device, b, n);
 
 describe('matmul gradients (TRANS_A / TRANS_B / ACCUMULATE)', () => {
-  for (const [M, K, N] of [[3, 5, 7], [33, 17, 65], [59, 64, 183]]) {
+  for (const [M, K, N] of [[3, 5, 7], [33, 17, 65], [59, 64, 183], [21, 12, 36]]) {
     it(`dA, dB for ${M}x${K} @ ${K}x${N}`, async () => {
       const a = rand(M * K), b = rand(K * N), dC = rand(M * N);
       const want = matmulBackward(a, b, dC, M, K, N);

@@ -21,7 +21,7 @@ const out = (n: number) => emptyBuffer(ctx.device, n * 4);
 const read = (b: GPUBuffer, n: number) => downloadFloats(ctx.device, b, n);
 
 describe('matmul.wgsl', () => {
-  const shapes: Array<[number, number, number]> = [[1, 1, 1], [3, 5, 7], [33, 17, 65], [59, 64, 183], [130, 97, 61], [64, 128, 32]];
+  const shapes: Array<[number, number, number]> = [[1, 1, 1], [3, 5, 7], [33, 17, 65], [59, 64, 183], [130, 97, 61], [64, 128, 32], [37, 19, 36]];
   for (const [M, K, N] of shapes) {
     for (const [name, act] of Object.entries(ACT)) {
       it(`${M}x${K} @ ${K}x${N} with ${name}`, async () => {
@@ -35,10 +35,10 @@ describe('matmul.wgsl', () => {
       });
     }
   }
-  it('handles other workgroup shapes', async () => {
+  it('handles other workgroup widths', async () => {
     const { Kernels } = await import('../src/gpu/kernels');
     const { nodeShaderSource } = await import('../src/gpu/node');
-    const k2 = new Kernels(ctx, nodeShaderSource, { matmulWorkgroup: [16, 4] });
+    const k2 = new Kernels(ctx, nodeShaderSource, { matmulLanes: 8 });
     const [M, K, N] = [45, 30, 77];
     const a = rand(M * K), b = rand(K * N), bias = rand(N);
     const C = out(M * N);

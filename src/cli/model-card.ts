@@ -156,7 +156,7 @@ export async function runModelCard(argv: string[]): Promise<string> {
     } else {
       lines.push('Too few held-out points (or no downward trend yet) to fit a projection.', '');
     }
-    lines.push(`Continue the run: raise "steps" in \`configs/${game}-default.json\` when the schedule is complete, then \`npm run cli -- train-model --config configs/${game}-default.json --out runs/${game}-default --resume\` (the checkpoint is committed under \`runs/${game}-default/\`; a resumed run may change only "steps" and "checkpoint_minutes").`, '');
+    lines.push(`Continue the run: raise "steps" in \`configs/${game}-default.json\` when the schedule is complete, then \`npm run cli -- train-model --config configs/${game}-default.json --out runs/${game}-default --resume\` (the checkpoint is committed under \`runs/${game}-default/\`; a resumed run may change only "steps", "checkpoint_minutes" and "curve_minutes").`, '');
   }
   if (probes.length) {
     lines.push('## Linear probes', '', `Linear probes on \`blocks.L.hook_resid_post\` (raw, uncentred residual), trained on the GPU with softmax cross-entropy per square; accuracy per square over all 64 squares of held-out positions${chess ? ' (the \'.\' characters, White to move, 13 classes: six black pieces, empty, six white pieces). Published for comparison: 0.9907 at layer 5 of Karvonen\'s 8-layer model (spec 5)' : ''}.`, '');

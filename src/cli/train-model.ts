@@ -49,12 +49,12 @@ export async function runTrainModel(argv: string[]): Promise<string> {
 }
 
 // Keys a resumed run may change: the schedule length (to decay the learning rate sooner or later
-// than first planned) and the checkpoint interval. Anything else would silently make a different run.
-const RESCHEDULABLE = new Set(['steps', 'checkpoint_minutes']);
+// than first planned) and the checkpoint / curve intervals. Anything else would silently make a different run.
+const RESCHEDULABLE = new Set(['steps', 'checkpoint_minutes', 'curve_minutes']);
 
 function checkResumeConfig(saved: unknown, next: unknown, step: number, out: string): void {
   const strip = (c: unknown) => JSON.stringify(Object.fromEntries(Object.entries(c as Record<string, unknown>).filter(([k]) => !RESCHEDULABLE.has(k))));
-  if (strip(saved) !== strip(next)) throw new UsageError(`--config differs from the config the run in ${out} was started with (only "steps" and "checkpoint_minutes" may change on --resume)`);
+  if (strip(saved) !== strip(next)) throw new UsageError(`--config differs from the config the run in ${out} was started with (only "steps", "checkpoint_minutes" and "curve_minutes" may change on --resume)`);
   const steps = (next as { steps: number }).steps;
   if (steps <= step) throw new UsageError(`--config "steps" (${steps}) must be above the step the run in ${out} reached (${step})`);
   const before = (saved as { steps: number }).steps;
@@ -82,9 +82,14 @@ async function train(kernels: import('../gpu/kernels').Kernels, adapter: string,
   const tokensPerStep = config.batch * trainer.T;
   console.log(`${ck ? `resuming at step ${step}` : 'starting'}: ${config.steps} steps of ${config.batch} games on ${adapter}`);
 
-  const save = async () => {
+  // The curve is scored at the end and at checkpoints at least curve_minutes apart (chess's greedy
+  // decoding costs ~100 forward passes, so scoring it every checkpoint slowed training by a third).
+  let lastCurve = -Infinity;
+  const save = async (final: boolean) => {
     const weights = await trainer.weights();
-    if (curve.length === 0 || curve[curve.length - 1].step !== step) {
+    const due = final || (performance.now() - lastCurve) / 60000 >= config.curveMinutes;
+    if (due && (curve.length === 0 || curve[curve.length - 1].step !== step)) {
+      lastCurve = performance.now();
       const gpu = new GpuModel(kernels, { config: config.model, weights });
       const logits = async (b: number[][]) => (await gpu.forward(b)).logits;
       if (chess) {
@@ -130,12 +135,12 @@ async function train(kernels: import('../gpu/kernels').Kernels, adapter: string,
         windowLoss = 0; windowSteps = 0; windowStart = performance.now();
       }
       if ((performance.now() - lastSave) / 60000 >= config.checkpointMinutes) {
-        await save();
+        await save(false);
         lastSave = performance.now();
         console.log(`checkpoint at step ${step}`);
       }
     }
-    await save();
+    await save(true);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -33,19 +33,23 @@ export function grid(n: number): [number, number, number] {
 }
 
 export interface KernelOptions {
-  /** matmul workgroup shape; each invocation computes a 4x4 block */
-  matmulWorkgroup?: [number, number];
+  /** invocations per matmul workgroup (each computes MATMUL_ROWS rows x 4 columns) */
+  matmulLanes?: number;
 }
+
+/** Rows of C per matmul workgroup (ROWS in matmul.wgsl). */
+export const MATMUL_ROWS = 16;
+const MAX_ROW_GROUPS = 65535;
 
 export class Kernels {
   private modules = new Map<string, GPUShaderModule>();
   private pipelines = new Map<string, GPUComputePipeline>();
   readonly device: GPUDevice;
-  readonly matmulWorkgroup: [number, number];
+  readonly matmulLanes: number;
 
   constructor(readonly ctx: GpuContext, private readonly source: ShaderSource, options: KernelOptions = {}) {
     this.device = ctx.device;
-    this.matmulWorkgroup = options.matmulWorkgroup ?? [8, 8];
+    this.matmulLanes = options.matmulLanes ?? 32;
   }
 
   pipeline(shader: string, entry: string, constants: Record<string, number> = {}): GPUComputePipeline {
@@ -93,17 +97,20 @@ export class Kernels {
    */
   matmulEx(A: GPUBuffer, B: GPUBuffer, C: GPUBuffer, M: number, K: number, N: number,
     o: { bias?: GPUBuffer; act?: number; transA?: boolean; transB?: boolean; accumulate?: boolean } = {}): Step {
-    const [wx, wy] = this.matmulWorkgroup;
-    const constants: Record<string, number> = { ACT: o.act ?? 0, WG_X: wx, WG_Y: wy };
+    const lanes = this.matmulLanes;
+    if (Math.ceil(M / MATMUL_ROWS) > MAX_ROW_GROUPS) throw new Error(`matmul with ${M} rows exceeds the dispatch limit (${MATMUL_ROWS * MAX_ROW_GROUPS})`);
+    const constants: Record<string, number> = { ACT: o.act ?? 0, LANES: lanes };
     // Only set what differs from the shader's defaults, so the inference pipelines stay as they were.
     if (o.transA) constants.TRANS_A = 1;
     if (o.transB) constants.TRANS_B = 1;
     if (!o.bias) constants.HAS_BIAS = 0;
     if (o.accumulate) constants.ACCUMULATE = 1;
-    const pipeline = this.pipeline('matmul', 'main', constants);
+    // Whole vec4s of B where the layout allows: one load per 4 columns (faster on lavapipe).
+    const vec4 = !o.transB && N % 4 === 0;
+    const pipeline = this.pipeline('matmul', vec4 ? 'main_vec4' : 'main', constants);
     const bias = o.bias ?? this.dummy();
     return this.step('matmul', pipeline, this.uniform([M, N, K, 0]), [A, B, bias, C],
-      [Math.ceil(N / (4 * wx)), Math.ceil(M / (4 * wy)), 1]);
+      [Math.ceil(N / (4 * lanes)), Math.ceil(M / MATMUL_ROWS), 1]);
   }
 
   private dummyBuffer?: GPUBuffer;

@@ -77,16 +77,16 @@ export function isLegalSan(fen: string, san: string): boolean {
 export interface ChessLegality { positions: number; legal: number; rate: number; examples: Array<{ prefix: string; move: string; legal: boolean }> }
 
 export async function chessLegality(boundaries: MoveBoundary[], logits: NextCharLogits, V: number, nCtx: number, batch = 16): Promise<ChessLegality> {
-  let legal = 0;
-  const examples: ChessLegality['examples'] = [];
-  for (let s = 0; s < boundaries.length; s += batch) {
-    const part = boundaries.slice(s, s + batch);
-    const moves = await greedyMoves(part.map((b) => b.prefix), logits, V, nCtx);
-    part.forEach((b, i) => {
-      const ok = isLegalSan(b.fen, moves[i]);
-      legal += ok ? 1 : 0;
-      if (examples.length < 10) examples.push({ prefix: b.prefix.slice(-24), move: moves[i], legal: ok });
-    });
+  // Batches of similar prefix lengths: a forward pass pads to its longest sequence.
+  const order = boundaries.map((_, i) => i).sort((a, b) => boundaries[a].prefix.length - boundaries[b].prefix.length);
+  const moves = new Array<string>(boundaries.length);
+  for (let s = 0; s < order.length; s += batch) {
+    const part = order.slice(s, s + batch);
+    const got = await greedyMoves(part.map((i) => boundaries[i].prefix), logits, V, nCtx);
+    part.forEach((i, j) => { moves[i] = got[j]; });
   }
-  return { positions: boundaries.length, legal, rate: boundaries.length ? legal / boundaries.length : 0, examples };
+  const legal = boundaries.map((b, i) => isLegalSan(b.fen, moves[i]));
+  const count = legal.filter(Boolean).length;
+  const examples = boundaries.slice(0, 10).map((b, i) => ({ prefix: b.prefix.slice(-24), move: moves[i], legal: legal[i] }));
+  return { positions: boundaries.length, legal: count, rate: boundaries.length ? count / boundaries.length : 0, examples };
 }

@@ -17,6 +17,8 @@ export interface RunConfig {
   beta2: number;
   clipNorm: number;
   checkpointMinutes: number;
+  /** minutes between held-out evaluations for the learning curve (each costs a few forward passes) */
+  curveMinutes: number;
 }
 
 export class RunConfigError extends Error {
@@ -61,6 +63,7 @@ export function parseRunConfig(json: unknown): RunConfig {
     beta2: num('beta2', (v) => v >= 0 && v < 1, 'in [0, 1)', 0.999),
     clipNorm: num('clip_norm', (v) => v > 0, 'positive', 1),
     checkpointMinutes: num('checkpoint_minutes', (v) => v > 0 && v <= 10, 'in (0, 10]', 5),
+    curveMinutes: num('curve_minutes', (v) => v >= 0, 'a non-negative number', 0),
   };
   if (c.warmupSteps >= c.steps) throw new RunConfigError('training config: warmup_steps must be below steps');
   return c;
