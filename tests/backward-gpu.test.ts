@@ -70,7 +70,7 @@ describe('layernorm backward', () => {
 });
 
 describe('attention backward', () => {
-  for (const [B, T, H, dh] of [[1, 1, 1, 1], [2, 9, 3, 5], [3, 59, 4, 16]]) {
+  for (const [B, T, H, dh] of [[1, 1, 1, 1], [2, 9, 3, 5], [3, 59, 4, 16], [2, 130, 3, 32], [1, 65, 1, 128]]) {
     it(`B=${B} T=${T} H=${H} dh=${dh}`, async () => {
       const hd = H * dh;
       const qkv = rand(B * T * 3 * hd), dZ = rand(B * T * hd);

@@ -60,7 +60,7 @@ describe('layernorm.wgsl', () => {
 });
 
 describe('attention.wgsl', () => {
-  for (const [B, T, H, dh] of [[1, 1, 1, 1], [1, 5, 2, 3], [3, 17, 4, 8], [2, 59, 8, 16], [1, 33, 3, 20]]) {
+  for (const [B, T, H, dh] of [[1, 1, 1, 1], [1, 5, 2, 3], [3, 17, 4, 8], [2, 59, 8, 16], [1, 33, 3, 20], [2, 130, 2, 32], [1, 70, 1, 128]]) {
     it(`B=${B} T=${T} H=${H} dh=${dh}`, async () => {
       const hd = H * dh;
       const qkv = rand(B * T * 3 * hd);
