@@ -3,27 +3,30 @@
 import { Chess } from 'chess.js';
 import { describe, expect, it } from 'vitest';
 import { CHESS_BSP_FAMILIES } from '../src/games/chess/bsp';
-import { chessDotPositions, type ChessPosition } from '../src/games/chess/transcript';
+import { chessDotPositions, positionFromFen, type ChessPosition } from '../src/games/chess/transcript';
 
 const fam = (id: string) => CHESS_BSP_FAMILIES.find((f) => f.id === id)!;
 const pos = (id: string, p: ChessPosition) => { const out: number[] = []; fam(id).positives(p, out); return out; };
 const holds = (id: string, p: ChessPosition) => pos(id, p).length === 1;
 const dots = (t: string) => chessDotPositions(t);
 const last = (t: string) => { const d = dots(t); return d[d.length - 1]; };
-const fen = (f: string): ChessPosition => ({ board: new Chess(f), char: -1 });
+const fen = (f: string): ChessPosition => positionFromFen(f);
+
+const after = (...sans: string[]) => { const c = new Chess(); sans.forEach((m) => c.move(m)); return c.fen(); };
 
 describe('dot positions', () => {
   it('each "." sees the board after the previous completed half-move, White to move', () => {
     const d = dots(';1.e4 e5 2.Nf3 Nc6 3.Bb5 a6');
     expect(d.map((p) => p.char)).toEqual([2, 10, 20]);
     expect(d[0].board.fen()).toBe(new Chess().fen());
-    expect(d[1].board.history()).toEqual(['e4', 'e5']);
-    expect(d[2].board.history()).toEqual(['e4', 'e5', 'Nf3', 'Nc6']);
+    expect(d[1].board.fen()).toBe(after('e4', 'e5'));
+    expect(d[2].board.fen()).toBe(after('e4', 'e5', 'Nf3', 'Nc6'));
+    expect(d.map((p) => p.keys.length)).toEqual([1, 3, 5]); // every position so far, for repetition
     expect(d.every((p) => p.board.turn() === 'w')).toBe(true);
   });
 
   it('an illegal or truncated move leaves the state at the last legal position; at most 20 dots', () => {
-    expect(dots(';1.e4 e5 2.Ke3 Nc6 3.')[2].board.history()).toEqual(['e4', 'e5']);
+    expect(dots(';1.e4 e5 2.Ke3 Nc6 3.')[2].board.fen()).toBe(after('e4', 'e5'));
     const long = ';' + Array.from({ length: 30 }, (_, i) => `${i + 1}.${i % 2 ? 'Ng1 Ng8' : 'Nf3 Nf6'}`).join(' ');
     expect(chessDotPositions(long, 20, 10_000).length).toBe(20);
   });
@@ -111,6 +114,12 @@ describe('strategy properties', () => {
 
   it('threefold repetition can be claimed once the position has occurred three times', () => {
     const d = dots(';1.Nf3 Nf6 2.Ng1 Ng8 3.Nf3 Nf6 4.Ng1 Ng8 5.');
+    expect(d.map((p) => holds('can-claim-draw', p))).toEqual([false, false, false, false, true]);
+  });
+
+  it('threefold repetition can be claimed when a move would make the third occurrence', () => {
+    // After 1.Nf3 and 3.Nf3 the same position (Black to move) stood twice; at 5. White's Nf3 makes it three.
+    const d = dots(';1.Nf3 Nc6 2.Ng5 Nb8 3.Nf3 Nc6 4.Ng5 Nb8 5.');
     expect(d.map((p) => holds('can-claim-draw', p))).toEqual([false, false, false, false, true]);
   });
 

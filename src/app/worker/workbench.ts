@@ -4,7 +4,7 @@
 // feature atlas on a sample of games. Othello games are move lists (outputs per square); chess
 // games are transcripts (outputs per character of the 32-character vocabulary).
 import { CHESS_KIT, OTHELLO_KIT, type AnyGameKit } from '../../games/kit';
-import { randomGames, tokenVectorToBoard } from '../../games/othello';
+import { tokenVectorToBoard } from '../../games/othello';
 import type { GpuContext } from '../../gpu/context';
 import { Kernels, type ShaderSource } from '../../gpu/kernels';
 import { GpuModel } from '../../gpu/model-runner';
@@ -15,6 +15,7 @@ import type { Model } from '../../model/weights';
 import { cpuSae, saeEncode } from '../../sae/cpu';
 import type { Sae } from '../../sae/types';
 import { probeDirection, probeProbabilities, type ProbeKind } from '../../train/probe-file';
+import { atlasGames } from './atlas-games';
 import type { ProbeWeights } from '../../train/probe-trainer';
 
 export type GameId = 'othello' | 'chess';
@@ -261,7 +262,7 @@ export class Workbench {
     const { sae, model, game } = this.assets;
     if (!sae) throw new Error('the feature atlas needs an SAE');
     const nCtx = model.config.nCtx, F = sae.dSae;
-    const games: GameInput[] = game === 'chess' ? CHESS_KIT.evalGames(seed, count, nCtx) : randomGames(seed, count);
+    const { games, evaluated } = atlasGames(game, seed, count, nCtx);
     const tokens = games.map((g) => this.tokens(g));
     const lengths = tokens.map((t) => t.length);
     const N = lengths.reduce((a, b) => a + b, 0);
@@ -282,8 +283,7 @@ export class Workbench {
     const kit = (game === 'chess' ? CHESS_KIT : OTHELLO_KIT) as unknown as AnyGameKit;
     const rows: number[] = [], positions: unknown[] = [];
     let offset = 0;
-    games.forEach((g, i) => {
-      const e = kit.evaluated(g, nCtx);
+    evaluated.forEach((e, i) => {
       for (const r of e.rows) rows.push(offset + r);
       positions.push(...e.positions);
       offset += lengths[i];

@@ -4,7 +4,7 @@
 import { Chess } from 'chess.js';
 import type { BspFamily } from '../../metrics/bsp';
 import { attacks, BISHOP, isPinned, KING, KNIGHT, PAWN, pieceArray, pseudoLegalDestinations, QUEEN, ROOK, squareIndex, squareName } from './squares';
-import type { ChessPosition } from './transcript';
+import { repetitionKey, type ChessPosition } from './transcript';
 
 const INITIAL = pieceArray(new Chess());
 const side = (p: ChessPosition): 1 | -1 => (p.board.turn() === 'w' ? 1 : -1);
@@ -42,15 +42,13 @@ function canClaimDraw(p: ChessPosition): boolean {
   if (clock >= 100) return true;
   if (clock >= 99 && moves.some((m) => m.piece !== 'p' && !m.captured)) return true;
   // threefold: the position (pieces, turn, castling, legal en passant) seen 3 times, now or after a move
-  const key = (c: Chess) => c.fen().split(' ').slice(0, 4).join(' ');
-  const replay = new Chess(), seen = new Map<string, number>();
-  const note = (k: string) => seen.set(k, (seen.get(k) ?? 0) + 1);
-  note(key(replay));
-  for (const m of p.board.history()) { replay.move(m); note(key(replay)); }
-  if ((seen.get(key(p.board)) ?? 0) >= 3) return true;
+  const seen = new Map<string, number>();
+  for (const k of p.keys) seen.set(k, (seen.get(k) ?? 0) + 1);
+  if ((seen.get(repetitionKey(p.board)) ?? 0) >= 3) return true;
+  if (![...seen.values()].some((n) => n >= 2)) return false; // no move can make any position's third time
   return moves.some((m) => {
     p.board.move(m.san);
-    const k = key(p.board);
+    const k = repetitionKey(p.board);
     p.board.undo();
     return (seen.get(k) ?? 0) + 1 >= 3;
   });
@@ -113,7 +111,7 @@ export const CHESS_BSP_FAMILIES: readonly BspFamily<ChessPosition>[] = [
   flag('queenside-castling-rights', 'board_to_has_queenside_castling_rights', (p) => p.board.getCastlingRights(p.board.turn()).q),
   flag('kingside-castling-rights', 'board_to_has_kingside_castling_rights', (p) => p.board.getCastlingRights(p.board.turn()).k),
   flag('legal-en-passant', 'board_to_has_legal_en_passant', (p) => legal(p).some((m) => m.flags.includes('e'))),
-  squares('pseudo-legal-moves', 'board_to_pseudo_legal_moves_state', (p) => pseudoLegalDestinations(p.board, pieceArray(p.board), side(p))),
+  squares('pseudo-legal-moves', 'board_to_pseudo_legal_moves_state', (p) => pseudoLegalDestinations(p.board, pieceArray(p.board), side(p), legal(p))),
   flag('can-claim-draw', 'board_to_can_claim_draw', canClaimDraw),
   flag('can-check-next', 'board_to_can_check_next', (p) => legal(p).some((m) => /[+#]$/.test(m.san))),
   flag('bishop-pair', 'board_to_has_bishop_pair', (p) => count(p, BISHOP) >= 2),

@@ -70,7 +70,7 @@ export function isPinned(board: Int8Array, sq: number): boolean {
 }
 
 /** Destination squares of the pseudo-legal moves (own king's safety ignored) of `side`; castling as chess.js generates it. */
-export function pseudoLegalDestinations(chess: Chess, board: Int8Array, side: 1 | -1): Set<number> {
+export function pseudoLegalDestinations(chess: Chess, board: Int8Array, side: 1 | -1, legalMoves: ReturnType<Chess['moves']> = chess.moves({ verbose: true })): Set<number> {
   const out = new Set<number>();
   const ep = chess.fen({ forceEnpassantSquare: true }).split(' ')[3];
   const epSq = ep && ep !== '-' ? squareIndex(ep) : -1;
@@ -89,6 +89,6 @@ export function pseudoLegalDestinations(chess: Chess, board: Int8Array, side: 1 
       for (const a of attacks(board, sq)) if (Math.sign(board[a]) !== side) out.add(a);
     }
   }
-  for (const m of chess.moves({ verbose: true })) if (m.flags.includes('k') || m.flags.includes('q')) out.add(squareIndex(m.to));
+  for (const m of legalMoves) if (m.flags.includes('k') || m.flags.includes('q')) out.add(squareIndex(m.to));
   return out;
 }

@@ -5,11 +5,22 @@
 import { Chess } from 'chess.js';
 
 export interface ChessPosition {
-  /** the game up to this position (with its history, which draw claims need) */
+  /** the board at this position (set up from its FEN: no move history) */
   readonly board: Chess;
   /** character index of the '.' in the transcript */
   readonly char: number;
+  /** repetitionKey of every position of the game so far, this one included (draw claims need them) */
+  readonly keys: readonly string[];
 }
+
+/** What makes positions "the same" for threefold repetition: pieces, turn, castling, en passant. */
+export const repetitionKey = (c: Chess): string => c.fen().split(' ').slice(0, 4).join(' ');
+
+/** A position with no earlier history (for tests and single boards). */
+export const positionFromFen = (fen: string, char = -1): ChessPosition => {
+  const board = new Chess(fen);
+  return { board, char, keys: [repetitionKey(board)] };
+};
 
 /** Half-moves of a transcript in order (move numbers and the leading ';' removed). */
 export function transcriptMoves(transcript: string): string[] {
@@ -21,14 +32,20 @@ export function chessDotPositions(transcript: string, maxDots = 20, maxChars = 2
   const text = transcript.slice(0, maxChars);
   const out: ChessPosition[] = [];
   const board = new Chess();
+  const keys = [repetitionKey(board)];
   let token = '', legal = true;
   for (let i = 0; i < text.length && out.length < maxDots; i++) {
     const ch = text[i];
     if (ch === '.') {
-      out.push({ board: copy(board), char: i });
+      // A FEN copy and the keys so far: linear in the game's length (replaying the history for
+      // every position made the 200-game atlas quadratic, several seconds in the page).
+      out.push({ board: new Chess(board.fen()), char: i, keys: keys.slice() });
       token = '';
     } else if (ch === ' ') {
-      if (legal && token !== '') legal = tryMove(board, token);
+      if (legal && token !== '') {
+        legal = tryMove(board, token);
+        if (legal) keys.push(repetitionKey(board));
+      }
       token = '';
     } else if (ch !== ';') {
       token += ch;
@@ -46,9 +63,3 @@ function tryMove(board: Chess, san: string): boolean {
   }
 }
 
-/** An independent copy with the same history (replayed from the start). */
-function copy(board: Chess): Chess {
-  const c = new Chess();
-  for (const m of board.history()) c.move(m);
-  return c;
-}
