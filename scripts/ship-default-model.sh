@@ -24,7 +24,10 @@ METRIC_GAMES=${METRIC_GAMES:-1000}
 cli() { npx tsx src/cli/main.ts "$@"; }
 json() { node -e "console.log(JSON.parse(require('fs').readFileSync('$1','utf8'))$2)"; }
 
-if [ "${FRESH:-0}" = 1 ] || ! cmp -s "$RUN/model.safetensors" "$DEST/model.safetensors"; then rm -rf "$DEST" "$(dirname "$DEST")/$RANDOM_ID"; fi
+# New weights make every measurement stale; the random-init baseline depends only on the config and
+# init_seed, which a resumed run keeps, so it is rebuilt only with FRESH=1.
+if [ "${FRESH:-0}" = 1 ]; then rm -rf "$DEST" "$(dirname "$DEST")/$RANDOM_ID"; fi
+if ! cmp -s "$RUN/model.safetensors" "$DEST/model.safetensors"; then rm -rf "$DEST"; fi
 mkdir -p "$DEST/probes" "$DEST/saes" "$DEST/metrics"
 cp "$RUN/model.safetensors" "$RUN/config.json" "$DEST/"
 cp "configs/$GAME-default.json" "$DEST/training-config.json"
@@ -52,6 +55,8 @@ for k in ${TOPK_KS:-16 32}; do sae "$DEST/saes/topk-k$k" "${M[@]}" --kind topk -
 RDIR="$(dirname "$DEST")/$RANDOM_ID"
 SEED=$(json "configs/$GAME-default.json" .init_seed)
 mkdir -p "$RDIR/saes"
+# its SAE must sit on this model's best probe layer, which may move as training goes on
+if [ -f "$RDIR/saes/standard-c1.0/config.json" ] && [ "$(json "$RDIR/saes/standard-c1.0/config.json" .trainer.layer)" != "$LAYER" ]; then rm -rf "$RDIR/saes/standard-c1.0"; fi
 [ -f "$RDIR/model/model.safetensors" ] || cli init-model --config "$DEST/config.json" --seed "$SEED" --out "$RDIR/model"
 sae "$RDIR/saes/standard-c1.0" --model "$RDIR/model/model.safetensors" --config "$RDIR/model/config.json" --game "$GAME" --kind relu --coef 1.0 --lr 0.01
 
