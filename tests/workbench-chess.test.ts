@@ -9,14 +9,17 @@ import { loadAssets, type AssetBundle, type Fetcher } from '../src/app/worker/as
 import { ATLAS_FAMILIES, Workbench } from '../src/app/worker/workbench';
 import { CHESS_KIT } from '../src/games/kit';
 import { createNodeGpuContext, nodeShaderSource } from '../src/gpu/node';
-import { buildAtlas } from '../src/metrics/atlas';
+import { bestFeaturesFor, buildAtlas, TOP_POSITIONS } from '../src/metrics/atlas';
+import { transcriptBoards } from '../src/games/chess/boards';
+import { pieceArray, ROOK, squareIndex } from '../src/games/chess/squares';
+import { Chess } from 'chess.js';
 import { cpuForward } from '../src/model/cpu-forward';
 import { cpuSae } from '../src/sae/cpu';
 import { maxRelError } from './helpers/gpu';
 
 const PUBLIC = join(__dirname, '..', 'public');
 const files: Fetcher = async (url) => new Uint8Array(readFileSync(join(PUBLIC, url.replace(/^file:\/\//, ''))));
-const manifest = JSON.parse(readFileSync(join(PUBLIC, 'models', 'index.json'), 'utf8')) as { models: Array<{ id: string; saes: Array<{ id: string; hook: string }> }> };
+const manifest = JSON.parse(readFileSync(join(PUBLIC, 'models', 'index.json'), 'utf8')) as { models: Array<{ id: string; saes: Array<{ id: string; hook: string }>; probes: Array<{ test_accuracy: number }> }> };
 const chessEntry = manifest.models.find((m) => m.id === 'chess-gpt-default')!;
 const layer = Number(/blocks\.(\d+)\./.exec(chessEntry.saes[0].hook)![1]);
 const GAME = ';1.e4 e5 2.Nf3 Nc6 3.Bb5 a6 4.Ba4 Nf6 5.O-O Be7 6.Re1 b5 7.Bb3 d6';
@@ -98,4 +101,43 @@ describe('workbench worker core, chess', () => {
       expect(close / g.length, families[fam].id).toBeGreaterThan(0.97);
     }
   });
+
+  it('the "feature that looks like a rook" tour says what the shipped SAE does', async () => {
+    const { TOURS, tourView } = await import('../src/app/tours/tours');
+    const tour = TOURS.find((t) => t.id === 'chess-false-friend')!;
+    const first = tourView(tour, 0), named = tourView(tour, 1), after = tourView(tour, 2), late = tourView(tour, 3);
+    const f = named.feature!, h1 = squareIndex('h1'), entry = h1 * 13 + ROOK + 6;
+    expect(first.square).toBe(h1);
+    const board = (text: string, t: number) => { const b = transcriptBoards(text); return pieceArray(new Chess(b.fens[b.completed[t]])); };
+    expect(board(first.text, first.pos - 1)[h1]).toBe(ROOK);
+    // the page's atlas: 200 games, seed 2024
+    const { atlas, games } = await gpu.atlas(200, 2024, () => {});
+    const best = bestFeaturesFor(atlas, 'piece-masked-blank', entry, 1)[0];
+    expect(best.feature).toBe(f);
+    expect(best.f1).toBeCloseTo(0.83, 1);
+    // every top-activating character shows the rook on h1
+    const texts = games as string[], starts: number[] = [];
+    texts.reduce((o, g) => { starts.push(o); return o + Math.min(g.length, 256); }, 0);
+    const i = atlas.aliveIndex[f];
+    for (let k = 0; k < TOP_POSITIONS; k++) {
+      const x = atlas.topPositions[i * TOP_POSITIONS + k];
+      let g = 0;
+      while (g + 1 < starts.length && starts[g + 1] <= x) g++;
+      expect(board(texts[g], x - starts[g])[h1]).toBe(ROOK);
+    }
+    // the counterexample: after 5.O-O the rook is on f1 and the feature still fires
+    const a = await cpu.analyze(late.text);
+    const act = (pos: number) => a.acts[(pos - 1) * a.F + f];
+    expect(board(after.text, after.pos - 1)[h1]).toBe(0);
+    expect(board(after.text, after.pos - 1)[squareIndex('f1')]).toBe(ROOK);
+    expect(act(after.pos)).toBeGreaterThan(0);
+    // it fires at every '.' up to move 10, more weakly later in the game
+    const dots = [...late.text.slice(0, late.pos)].flatMap((c, t) => (c === '.' ? [t + 1] : []));
+    expect(dots.length).toBe(10);
+    for (const d of dots) expect(act(d)).toBeGreaterThan(0);
+    expect(act(late.pos)).toBeLessThan(act(first.pos) / 2);
+    // "about 73%" at the best layer
+    const best73 = Math.max(...chessEntry.probes.map((p) => p.test_accuracy));
+    expect(Math.round(best73 * 100)).toBe(73);
+  }, 300_000);
 });
