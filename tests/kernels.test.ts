@@ -47,6 +47,43 @@ describe('matmul.wgsl', () => {
   });
 });
 
+describe('matmul.wgsl and matmul_subgroup.wgsl', () => {
+  // Both variants on every layout the trainer uses, with K and M off the subgroup and row grids.
+  const layouts = [{}, { transA: true }, { transB: true }, { transA: true, transB: true, accumulate: true }] as const;
+  const shapes: Array<[number, number, number]> = [[1, 1, 1], [37, 5, 36], [59, 17, 65], [130, 97, 64]];
+  it('the subgroup variant is the default on CPU adapters that expose subgroups', () => {
+    expect(k.subgroupMatmul).toBe(ctx.subgroups !== undefined && ctx.subgroups.cpuAdapter && ctx.subgroups.maxSize <= k.matmulLanes);
+  });
+  for (const subgroupMatmul of [false, true]) {
+    it(`${subgroupMatmul ? 'matmul_subgroup' : 'matmul'}: every layout agrees with the CPU`, async (test) => {
+      if (subgroupMatmul && !ctx.subgroups) test.skip();
+      const { Kernels } = await import('../src/gpu/kernels');
+      const { nodeShaderSource } = await import('../src/gpu/node');
+      const kv = new Kernels(ctx, nodeShaderSource, { subgroupMatmul });
+      for (const [M, K, N] of shapes) {
+        for (const o of layouts) {
+          const a = rand(M * K), b = rand(K * N, 0.3), bias = rand(N), prior = rand(M * N);
+          // stored layouts: A [K, M] when transposed, B [N, K] when transposed
+          const aStored = 'transA' in o ? transpose(a, M, K) : a;
+          const bStored = 'transB' in o ? transpose(b, K, N) : b;
+          const C = up(prior);
+          await runSteps(ctx.device, [kv.matmulEx(up(aStored), up(bStored), C, M, K, N, { ...o, bias: up(bias), act: ACT.geluTanh })]);
+          let want = geluInPlace(matmul(a, b, M, K, N, bias), 'tanh');
+          if ('accumulate' in o) want = add(want, prior);
+          expect(maxRelError(await read(C, M * N), want), `${M}x${K}x${N} ${JSON.stringify(o)}`).toBeLessThan(1e-5);
+        }
+      }
+    });
+  }
+});
+
+/** [rows, cols] row-major to [cols, rows] row-major. */
+function transpose(x: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(x.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = x[r * cols + c];
+  return t;
+}
+
 describe('layernorm.wgsl', () => {
   for (const [rows, d] of [[1, 1], [7, 13], [59, 128], [100, 512], [3, 65]]) {
     it(`${rows} rows of ${d}`, async () => {

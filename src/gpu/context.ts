@@ -6,6 +6,11 @@ export interface GpuContext {
   /** human-readable adapter description, e.g. "mesa llvmpipe (LLVM 19.1.7, 256 bits)" */
   adapterName: string;
   hasF16: boolean;
+  /**
+   * The device has the WGSL `subgroups` feature, its subgroups are at most this many lanes, and the
+   * adapter runs on the CPU (lavapipe, SwiftShader). Kernels use it to pick CPU-tuned variants.
+   */
+  subgroups?: { maxSize: number; cpuAdapter: boolean };
   /** resolves when the device is lost (destroyed or a driver failure) */
   lost: Promise<GPUDeviceLostInfo>;
   /** the GPU entry point; Dawn in Node tears the device down if this object is garbage-collected */
@@ -37,6 +42,14 @@ export async function createGpuContext(gpu: GPU | undefined, adapterOptions: GPU
     if (typeof v === 'number') requiredLimits[key] = v;
   }
   const hasF16 = adapter.features.has('shader-f16');
-  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: hasF16 ? ['shader-f16'] : [] });
-  return { device, adapterName: describeAdapter(adapter.info), hasF16, lost: device.lost, gpu };
+  const hasSubgroups = adapter.features.has('subgroups');
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (hasF16) requiredFeatures.push('shader-f16');
+  if (hasSubgroups) requiredFeatures.push('subgroups');
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+  const info = adapter.info as GPUAdapterInfo & { subgroupMaxSize?: number; isFallbackAdapter?: boolean };
+  const subgroups = hasSubgroups && info.subgroupMaxSize
+    ? { maxSize: info.subgroupMaxSize, cpuAdapter: info.isFallbackAdapter === true || info.architecture === 'software' }
+    : undefined;
+  return { device, adapterName: describeAdapter(adapter.info), hasF16, subgroups, lost: device.lost, gpu };
 }

@@ -35,6 +35,8 @@ export function grid(n: number): [number, number, number] {
 export interface KernelOptions {
   /** invocations per matmul workgroup (each computes MATMUL_ROWS rows x 4 columns) */
   matmulLanes?: number;
+  /** matmul_subgroup.wgsl instead of matmul.wgsl; default: where GpuContext.subgroups says it is safe and faster */
+  subgroupMatmul?: boolean;
 }
 
 /** Rows of C per matmul workgroup (ROWS in matmul.wgsl). */
@@ -46,10 +48,17 @@ export class Kernels {
   private pipelines = new Map<string, GPUComputePipeline>();
   readonly device: GPUDevice;
   readonly matmulLanes: number;
+  readonly subgroupMatmul: boolean;
 
   constructor(readonly ctx: GpuContext, private readonly source: ShaderSource, options: KernelOptions = {}) {
     this.device = ctx.device;
     this.matmulLanes = options.matmulLanes ?? 32;
+    // Measured faster only on CPU adapters (see the shader's header); the shuffle needs every lane
+    // of a subgroup inside one workgroup, hence the size check.
+    const sg = ctx.subgroups;
+    const safe = sg !== undefined && sg.maxSize <= this.matmulLanes && this.matmulLanes % sg.maxSize === 0;
+    if (options.subgroupMatmul && !safe) throw new Error('subgroup matmul needs the subgroups feature with subgroups no wider than the matmul workgroup');
+    this.subgroupMatmul = options.subgroupMatmul ?? (safe && sg.cpuAdapter);
   }
 
   pipeline(shader: string, entry: string, constants: Record<string, number> = {}): GPUComputePipeline {
@@ -107,7 +116,7 @@ export class Kernels {
     if (o.accumulate) constants.ACCUMULATE = 1;
     // Whole vec4s of B where the layout allows: one load per 4 columns (faster on lavapipe).
     const vec4 = !o.transB && N % 4 === 0;
-    const pipeline = this.pipeline('matmul', vec4 ? 'main_vec4' : 'main', constants);
+    const pipeline = this.pipeline(this.subgroupMatmul ? 'matmul_subgroup' : 'matmul', vec4 ? 'main_vec4' : 'main', constants);
     const bias = o.bias ?? this.dummy();
     return this.step('matmul', pipeline, this.uniform([M, N, K, 0]), [A, B, bias, C],
       [Math.ceil(N / (4 * lanes)), Math.ceil(M / MATMUL_ROWS), 1]);
