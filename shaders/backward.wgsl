@@ -8,11 +8,10 @@
 // layernorm_dx    p {rows, d, eps}: DX (+)= LayerNorm backward; writes the row's mean and 1/sigma to STATS.
 //                 Bindings 1 X, 2 W, 3 DY, 4 DX, 5 STATS [rows, 2]. One workgroup per row.
 // layernorm_dwdb  p {rows, d}: DW[i] += sum_r DY*xhat, DB[i] += sum_r DY. Bindings 1 X, 2 DY, 3 STATS, 4 DW, 5 DB.
-// attention_dq    p {B, T, H, dh}: per (sequence, query i, head): dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) / sqrt(dh)
-//                 stored in DS [B, T, H, T]; dQ_i = sum_j dS_ij k_j into DQKV's q part.
-//                 Bindings 1 QKV, 2 P, 3 DZ, 4 DS (write), 5 DQKV.
-// attention_dkv   p {B, T, H, dh}: per (sequence, key j, head): dK_j = sum_{i>=j} dS_ij q_i, dV_j = sum_{i>=j} P_ij dZ_i.
-//                 Bindings 1 QKV, 2 P, 3 DZ, 4 DS (read), 5 DQKV.
+// attention_softmax_backward  p {B, T, H, dh}: per (sequence, query i, head) row of DS [B, T, H, T], which
+//                 holds dP = dZ v^T on entry: dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) / sqrt(dh) for j <= i,
+//                 zeros above the diagonal, in place. The matmuls around it (dP, dQ, dK, dV) are strided
+//                 batched matmuls, see attentionBackward. Bindings 1 P, 2 DS (read_write). One invocation per row.
 // embed_backward  p {rows, T, d, V}: DWE[v] = sum of DRESID rows whose token is v; DWPOS[t] = sum over sequences.
 //                 Bindings 1 TOK (u32), 2 DRESID, 3 DWE, 4 DWPOS. One invocation per (table row, dim).
 // cross_entropy   p {rows, V, count}: per row with target != 0xffffffff: LOSS[r] = logsumexp - logit[target],
@@ -151,91 +150,28 @@ fn layernorm_dwdb(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nw
   LW_DB[i] += db;
 }
 
-@group(0) @binding(1) var<storage, read> AT_QKV: array<f32>;
-@group(0) @binding(2) var<storage, read> AT_P: array<f32>;
-@group(0) @binding(3) var<storage, read> AT_DZ: array<f32>;
-@group(0) @binding(4) var<storage, read_write> AT_DS_W: array<f32>;
-@group(0) @binding(4) var<storage, read> AT_DS_R: array<f32>;
-@group(0) @binding(5) var<storage, read_write> AT_DQKV: array<f32>;
-
-// Decodes an attention invocation index (p {B, T, H, dh}) into head, row = b*T + pos, and the
-// sequence's first row; shared by attention_dq (pos = query) and attention_dkv (pos = key).
-struct AttnIndex { head: u32, row: u32, pos: u32, seq0: u32 }
-
-fn attn_index(idx: u32) -> AttnIndex {
-  let row = idx / p.c;
-  let pos = row % p.b;
-  return AttnIndex(idx % p.c, row, pos, row - pos);
-}
+@group(0) @binding(1) var<storage, read> AT_P: array<f32>;
+@group(0) @binding(2) var<storage, read_write> AT_DS: array<f32>;
 
 @compute @workgroup_size(64)
-fn attention_dq(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn attention_softmax_backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let idx = flat(wid, nwg, lid);
-  if (idx >= p.a * p.b * p.c) {
+  let T = p.b;
+  if (idx >= p.a * T * p.c) {
     return;
   }
-  let a = attn_index(idx);
-  let T = p.b;
-  let H = p.c;
-  let dh = p.d;
-  let h = a.head;
-  let row = a.row;
-  let i = a.pos;
-  let seq0 = a.seq0;
-  let hd = H * dh;
-  let stride = 3u * hd;
-  let pbase = (row * H + h) * T;
-  let scale = inverseSqrt(f32(dh));
+  let i = (idx / p.c) % T; // query position
+  let base = idx * T;
+  let scale = inverseSqrt(f32(p.d));
   var dot = 0.0;
   for (var j = 0u; j <= i; j++) {
-    var s = 0.0;
-    for (var e = 0u; e < dh; e++) {
-      s += AT_DZ[row * hd + h * dh + e] * AT_QKV[(seq0 + j) * stride + 2u * hd + h * dh + e];
-    }
-    AT_DS_W[pbase + j] = s; // dP for now
-    dot += AT_P[pbase + j] * s;
+    dot += AT_P[base + j] * AT_DS[base + j];
   }
   for (var j = 0u; j <= i; j++) {
-    AT_DS_W[pbase + j] = AT_P[pbase + j] * (AT_DS_W[pbase + j] - dot) * scale;
+    AT_DS[base + j] = AT_P[base + j] * (AT_DS[base + j] - dot) * scale;
   }
   for (var j = i + 1u; j < T; j++) {
-    AT_DS_W[pbase + j] = 0.0;
-  }
-  for (var e = 0u; e < dh; e++) {
-    var acc = 0.0;
-    for (var j = 0u; j <= i; j++) {
-      acc += AT_DS_W[pbase + j] * AT_QKV[(seq0 + j) * stride + hd + h * dh + e];
-    }
-    AT_DQKV[row * stride + h * dh + e] = acc;
-  }
-}
-
-@compute @workgroup_size(64)
-fn attention_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let idx = flat(wid, nwg, lid);
-  if (idx >= p.a * p.b * p.c) {
-    return;
-  }
-  let a = attn_index(idx);
-  let T = p.b;
-  let H = p.c;
-  let dh = p.d;
-  let h = a.head;
-  let row = a.row;
-  let j = a.pos;
-  let seq0 = a.seq0;
-  let hd = H * dh;
-  let stride = 3u * hd;
-  for (var e = 0u; e < dh; e++) {
-    var dk = 0.0;
-    var dv = 0.0;
-    for (var i = j; i < T; i++) {
-      let pi = ((seq0 + i) * H + h) * T + j;
-      dk += AT_DS_R[pi] * AT_QKV[(seq0 + i) * stride + h * dh + e];
-      dv += AT_P[pi] * AT_DZ[(seq0 + i) * hd + h * dh + e];
-    }
-    AT_DQKV[row * stride + hd + h * dh + e] = dk;
-    AT_DQKV[row * stride + 2u * hd + h * dh + e] = dv;
+    AT_DS[base + j] = 0.0;
   }
 }
 

@@ -2,7 +2,7 @@
 // act (override ACT): 0 = identity, 1 = exact GELU (erf form), 2 = tanh GELU.
 // Overrides for training: TRANS_A reads A stored [K, M]; TRANS_B reads B stored [N, K];
 // HAS_BIAS = false skips the bias; ACCUMULATE adds the result into C instead of overwriting it.
-// Bindings: 0 uniform {M, N, K}, 1 A, 2 B, 3 bias, 4 C (read_write).
+// Bindings: 0 uniform Params (matmul_common.wgsl), 1 A, 2 B, 3 bias, 4 C (read_write).
 //
 // Layout, chosen for CPU adapters (lavapipe runs a workgroup's lanes as SIMD vectors and loads a
 // storage element per lane unless the address is the same for every lane): a workgroup is one row
@@ -15,12 +15,14 @@
 //   main       any shapes and layouts; invocation columns are lane + j*LANES (j < 4) of its block.
 //   main_vec4  !TRANS_B and N % 4 == 0: B read as vec4 (one load for 4 adjacent columns), the
 //              invocation owning columns 4*(block lane) .. +3.
-// Dispatch: (ceil(N / (4*LANES)), ceil(M / ROWS)). Edges are bounds-checked, any M, N, K works.
+// Dispatch: (ceil(N / (4*LANES)), ceil(M / ROWS), matrices in the batch). Edges are bounds-checked,
+// any M, N, K works.
 
 // #include "matmul_common"
 
 @compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
+  select_matrix(wid.z);
   let K = p.K;
   let N = p.N;
   let row0 = wid.y * ROWS;
@@ -32,12 +34,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
   }
   var acc: array<vec4f, ROWS>;
   for (var k = 0u; k < K; k++) {
-    var b: vec4f;
-    if (TRANS_B) {
-      b = vec4f(B[cols[0] * K + k], B[cols[1] * K + k], B[cols[2] * K + k], B[cols[3] * K + k]);
-    } else {
-      b = vec4f(B[k * N + cols[0]], B[k * N + cols[1]], B[k * N + cols[2]], B[k * N + cols[3]]);
-    }
+    let b = vec4f(b_at(k, cols[0]), b_at(k, cols[1]), b_at(k, cols[2]), b_at(k, cols[3]));
     for (var r = 0u; r < ROWS; r++) {
       acc[r] += a_at(min(row0 + r, p.M - 1u), k) * b;
     }
@@ -54,13 +51,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
 
 @compute @workgroup_size(LANES)
 fn main_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
+  select_matrix(wid.z);
   let N4 = p.N / 4u;
   let row0 = wid.y * ROWS;
   let c4 = wid.x * LANES + lane;
   let c4read = min(c4, N4 - 1u);
   var acc: array<vec4f, ROWS>;
   for (var k = 0u; k < p.K; k++) {
-    let b = B4[k * N4 + c4read];
+    let b = b4_at(k, c4read);
     for (var r = 0u; r < ROWS; r++) {
       acc[r] += a_at(min(row0 + r, p.M - 1u), k) * b;
     }

@@ -3,7 +3,10 @@
 
 // #include "common"
 
-struct Params { M: u32, N: u32, K: u32, _pad: u32 }
+// Batched form (attention): workgroup z is matrix z of a batch; each operand X in {a, b, c} starts
+// at X.x + (z / inner) * X.y + (z % inner) * X.z and has row stride ldX (elements). A plain
+// matmul has one matrix at offset 0 with lda = K (M transposed), ldb = N (K transposed), ldc = N.
+struct Params { M: u32, N: u32, K: u32, inner: u32, lda: u32, ldb: u32, ldc: u32, _pad: u32, a: vec4u, b: vec4u, c: vec4u }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> A: array<f32>;
@@ -33,12 +36,36 @@ fn activate(x: f32) -> f32 {
   return x;
 }
 
-/** op(A)[row, k]; `row` is the same for every lane of a workgroup. */
+var<private> offA: u32;
+var<private> offB: u32;
+var<private> offC: u32;
+
+/** Points the accessors below at matrix z of the batch; every entry point calls it first. */
+fn select_matrix(z: u32) {
+  offA = p.a.x + (z / p.inner) * p.a.y + (z % p.inner) * p.a.z;
+  offB = p.b.x + (z / p.inner) * p.b.y + (z % p.inner) * p.b.z;
+  offC = p.c.x + (z / p.inner) * p.c.y + (z % p.inner) * p.c.z;
+}
+
+/** op(A)[row, k] */
 fn a_at(row: u32, k: u32) -> f32 {
   if (TRANS_A) {
-    return A[k * p.M + row];
+    return A[offA + k * p.lda + row];
   }
-  return A[row * p.K + k];
+  return A[offA + row * p.lda + k];
+}
+
+/** op(B)[k, col] */
+fn b_at(k: u32, col: u32) -> f32 {
+  if (TRANS_B) {
+    return B[offB + col * p.ldb + k];
+  }
+  return B[offB + k * p.ldb + col];
+}
+
+/** op(B)[k, 4*c4 .. 4*c4+3] for !TRANS_B with offB, ldb and N multiples of 4 */
+fn b4_at(k: u32, c4: u32) -> vec4f {
+  return B4[(offB + k * p.ldb) / 4u + c4];
 }
 
 fn store(row: u32, col: u32, sum: f32) {
@@ -46,10 +73,11 @@ fn store(row: u32, col: u32, sum: f32) {
   if (HAS_BIAS) {
     v += bias[col];
   }
+  let i = offC + row * p.ldc + col;
   if (ACCUMULATE) {
-    C[row * p.N + col] += activate(v);
+    C[i] += activate(v);
   } else {
-    C[row * p.N + col] = activate(v);
+    C[i] = activate(v);
   }
 }
 

@@ -24,6 +24,7 @@ fn load_a_block(row0: u32, k0: u32, sid: u32, a: ptr<function, array<f32, ROWS>>
 @compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32,
         @builtin(subgroup_invocation_id) sid: u32, @builtin(subgroup_size) S: u32) {
+  select_matrix(wid.z);
   let K = p.K;
   let N = p.N;
   let row0 = wid.y * ROWS;
@@ -39,12 +40,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
     let kn = min(S, K - k0);
     for (var kk = 0u; kk < kn; kk++) {
       let k = k0 + kk;
-      var b: vec4f;
-      if (TRANS_B) {
-        b = vec4f(B[cols[0] * K + k], B[cols[1] * K + k], B[cols[2] * K + k], B[cols[3] * K + k]);
-      } else {
-        b = vec4f(B[k * N + cols[0]], B[k * N + cols[1]], B[k * N + cols[2]], B[k * N + cols[3]]);
-      }
+      let b = vec4f(b_at(k, cols[0]), b_at(k, cols[1]), b_at(k, cols[2]), b_at(k, cols[3]));
       for (var r = 0u; r < ROWS; r++) {
         acc[r] += subgroupShuffle(a[r], kk) * b;
       }
@@ -63,6 +59,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
 @compute @workgroup_size(LANES)
 fn main_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32,
              @builtin(subgroup_invocation_id) sid: u32, @builtin(subgroup_size) S: u32) {
+  select_matrix(wid.z);
   let K = p.K;
   let N4 = p.N / 4u;
   let row0 = wid.y * ROWS;
@@ -74,7 +71,7 @@ fn main_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index)
     load_a_block(row0, k0, sid, &a);
     let kn = min(S, K - k0);
     for (var kk = 0u; kk < kn; kk++) {
-      let b = B4[(k0 + kk) * N4 + c4read];
+      let b = b4_at(k0 + kk, c4read);
       for (var r = 0u; r < ROWS; r++) {
         acc[r] += subgroupShuffle(a[r], kk) * b;
       }

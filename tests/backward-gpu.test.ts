@@ -76,7 +76,7 @@ describe('attention backward', () => {
       const qkv = rand(B * T * 3 * hd), dZ = rand(B * T * hd);
       const P = out(B * T * H * T), Z = out(B * T * hd), dS = out(B * T * H * T), dQKV = out(B * T * 3 * hd);
       const bq = up(qkv);
-      await runSteps(ctx.device, [k.attention(bq, P, Z, B, T, H, dh), ...bk.attentionBackward(k, bq, P, up(dZ), dS, dQKV, B, T, H, dh)]);
+      await runSteps(ctx.device, [...k.attention(bq, P, Z, B, T, H, dh), ...bk.attentionBackward(k, bq, P, up(dZ), dS, dQKV, B, T, H, dh)]);
       const got = await read(dQKV, B * T * 3 * hd);
       for (let b = 0; b < B; b++) {
         const part = (off: number) => {

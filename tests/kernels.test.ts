@@ -102,7 +102,7 @@ describe('attention.wgsl', () => {
       const hd = H * dh;
       const qkv = rand(B * T * 3 * hd);
       const P = out(B * T * H * T), Z = out(B * T * hd);
-      await runSteps(ctx.device, [k.attention(up(qkv), P, Z, B, T, H, dh)]);
+      await runSteps(ctx.device, k.attention(up(qkv), P, Z, B, T, H, dh));
       const gotZ = await read(Z, B * T * hd), gotP = await read(P, B * T * H * T);
       for (let b = 0; b < B; b++) {
         const q = new Float32Array(T * hd), kk = new Float32Array(T * hd), v = new Float32Array(T * hd);

@@ -1,5 +1,6 @@
 // Step builders for the training kernels of shaders/backward.wgsl (see its header for bindings).
 import type { AdamWConfig } from '../train/cpu-backward';
+import { attentionOperands, headBatch, type Operand } from './attention-layout';
 import { grid, type Kernels, type Step } from './kernels';
 
 const groups64 = (n: number) => grid(Math.ceil(n / 64));
@@ -25,13 +26,19 @@ export function layerNormDwDb(k: Kernels, x: GPUBuffer, dY: GPUBuffer, stats: GP
   return k.step('layernorm_dwdb', k.pipeline('backward', 'layernorm_dwdb'), k.uniform([rows, d, 0, 0]), [x, dY, stats, dW, dB], groups64(d));
 }
 
-/** Attention backward: dQKV [B*T, 3*H*dh] from qkv, the pattern and dZ; dS [B, T, H, T] is scratch. */
+/**
+ * Attention backward: dQKV [B*T, 3*H*dh] from QKV, the pattern P and dZ; dS [B, T, H, T] is
+ * scratch. dP = dZ v^T, then dS = softmax backward (in place), dQ = dS k, dK = dS^T q, dV = P^T dZ.
+ */
 export function attentionBackward(k: Kernels, qkv: GPUBuffer, pattern: GPUBuffer, dZ: GPUBuffer, dS: GPUBuffer, dQKV: GPUBuffer, B: number, T: number, H: number, dh: number): Step[] {
-  const u = k.uniform([B, T, H, dh]);
-  const n = groups64(B * T * H);
+  const o = attentionOperands(T, H, dh);
+  const batch = (a: Operand, b: Operand, c: Operand) => headBatch(B, H, a, b, c);
   return [
-    k.step('attention_dq', k.pipeline('backward', 'attention_dq'), u, [qkv, pattern, dZ, dS, dQKV], n),
-    k.step('attention_dkv', k.pipeline('backward', 'attention_dkv'), u, [qkv, pattern, dZ, dS, dQKV], n),
+    k.matmulEx(dZ, qkv, dS, T, dh, T, { transB: true, batch: batch(o.z, o.v, o.pattern), label: 'attention_dp' }),
+    k.step('attention_softmax_backward', k.pipeline('backward', 'attention_softmax_backward'), k.uniform([B, T, H, dh]), [pattern, dS], groups64(B * T * H)),
+    k.matmulEx(dS, qkv, dQKV, T, T, dh, { batch: batch(o.pattern, o.k, o.q), label: 'attention_dq' }),
+    k.matmulEx(dS, qkv, dQKV, T, T, dh, { transA: true, batch: batch(o.pattern, o.q, o.k), label: 'attention_dk' }),
+    k.matmulEx(pattern, dZ, dQKV, T, T, dh, { transA: true, batch: batch(o.pattern, o.z, o.v), label: 'attention_dv' }),
   ];
 }
 

@@ -1,6 +1,7 @@
 // Pipeline cache and one builder per kernel. A builder returns a Step (pipeline + bind group +
 // workgroup counts) whose uniform buffer is created once, so plans built from steps are reused
 // across calls without re-creating anything.
+import { attentionOperands, headBatch } from './attention-layout';
 import type { GpuContext } from './context';
 
 export type ShaderSource = (name: string) => string;
@@ -37,6 +38,22 @@ export interface KernelOptions {
   matmulLanes?: number;
   /** matmul_subgroup.wgsl instead of matmul.wgsl; default: where GpuContext.subgroups says it is safe and faster */
   subgroupMatmul?: boolean;
+}
+
+/**
+ * Strided batch for matmulEx. Each operand's triple [base, outerStride, innerStride] places
+ * matrix z (0 <= z < count) at base + floor(z / inner) * outerStride + (z % inner) * innerStride
+ * elements; ldX are the row strides. Attention uses z = sequence * heads + head.
+ */
+export interface MatmulBatch {
+  count: number;
+  inner: number;
+  a: [number, number, number];
+  b: [number, number, number];
+  c: [number, number, number];
+  lda?: number;
+  ldb?: number;
+  ldc?: number;
 }
 
 /** Rows of C per matmul workgroup (ROWS in matmul.wgsl). */
@@ -102,11 +119,12 @@ export class Kernels {
 
   /**
    * The general form: C[M, N] (+)= act(op(A) @ op(B) + bias) where op(A) is A [M, K] or, with
-   * transA, A stored [K, M] read transposed; likewise transB reads B stored [N, K].
+   * transA, A stored [K, M] read transposed; likewise transB reads B stored [N, K]. With `batch`,
+   * one dispatch multiplies `batch.count` matrices laid out with strides (see MatmulBatch).
    */
   matmulEx(A: GPUBuffer, B: GPUBuffer, C: GPUBuffer, M: number, K: number, N: number,
-    o: { bias?: GPUBuffer; act?: number; transA?: boolean; transB?: boolean; accumulate?: boolean } = {}): Step {
-    const lanes = this.matmulLanes;
+    o: { bias?: GPUBuffer; act?: number; transA?: boolean; transB?: boolean; accumulate?: boolean; batch?: MatmulBatch; label?: string } = {}): Step {
+    const lanes = this.lanesFor(N);
     if (Math.ceil(M / MATMUL_ROWS) > MAX_ROW_GROUPS) throw new Error(`matmul with ${M} rows exceeds the dispatch limit (${MATMUL_ROWS * MAX_ROW_GROUPS})`);
     const constants: Record<string, number> = { ACT: o.act ?? 0, LANES: lanes };
     // Only set what differs from the shader's defaults, so the inference pipelines stay as they were.
@@ -114,12 +132,29 @@ export class Kernels {
     if (o.transB) constants.TRANS_B = 1;
     if (!o.bias) constants.HAS_BIAS = 0;
     if (o.accumulate) constants.ACCUMULATE = 1;
+    const bt = o.batch;
+    const ld = [bt?.lda ?? (o.transA ? M : K), bt?.ldb ?? (o.transB ? K : N), bt?.ldc ?? N];
+    const start = (x?: [number, number, number]) => [...(x ?? [0, 0, 0]), 0];
     // Whole vec4s of B where the layout allows: one load per 4 columns (faster on lavapipe).
-    const vec4 = !o.transB && N % 4 === 0;
+    const bAligned = [ld[1], ...(bt?.b ?? [])].every((x) => x % 4 === 0);
+    const vec4 = !o.transB && N % 4 === 0 && bAligned;
     const pipeline = this.pipeline(this.subgroupMatmul ? 'matmul_subgroup' : 'matmul', vec4 ? 'main_vec4' : 'main', constants);
     const bias = o.bias ?? this.dummy();
-    return this.step('matmul', pipeline, this.uniform([M, N, K, 0]), [A, B, bias, C],
-      [Math.ceil(N / (4 * lanes)), Math.ceil(M / MATMUL_ROWS), 1]);
+    const uniform = this.uniform([M, N, K, bt?.inner ?? 1, ...ld, 0, ...start(bt?.a), ...start(bt?.b), ...start(bt?.c)]);
+    return this.step(o.label ?? 'matmul', pipeline, uniform, [A, B, bias, C],
+      [Math.ceil(N / (4 * lanes)), Math.ceil(M / MATMUL_ROWS), bt?.count ?? 1]);
+  }
+
+  /**
+   * Workgroup width for a matmul with N columns: narrower than matmulLanes when N is small (an
+   * attention head's 32 columns would otherwise leave 3/4 of the lanes idle), never below a
+   * subgroup, so the subgroup variant stays valid.
+   */
+  private lanesFor(N: number): number {
+    const floor = this.subgroupMatmul ? this.ctx.subgroups!.maxSize : 8;
+    let lanes = this.matmulLanes;
+    while (lanes / 2 >= floor && 4 * (lanes / 2) >= N) lanes /= 2;
+    return lanes;
   }
 
   private dummyBuffer?: GPUBuffer;
@@ -133,9 +168,19 @@ export class Kernels {
     return this.step('layernorm', this.pipeline('layernorm', 'main'), this.uniform([rows, d, eps, 0], [2]), [X, w, b, Y], grid(rows));
   }
 
-  attention(QKV: GPUBuffer, P: GPUBuffer, Z: GPUBuffer, B: number, T: number, H: number, dh: number): Step {
-    return this.step('attention', this.pipeline('attention', 'main'), this.uniform([B, T, H, dh]), [QKV, P, Z], grid(Math.ceil((B * T * H) / 64)));
+  /**
+   * Causal multi-head attention: Z [B*T, H*dh] from QKV [B*T, 3*H*dh]; P [B, T, H, T] receives the
+   * pattern. Scores and Z are batched matmuls over (sequence, head); see attention.wgsl.
+   */
+  attention(QKV: GPUBuffer, P: GPUBuffer, Z: GPUBuffer, B: number, T: number, H: number, dh: number): Step[] {
+    const o = attentionOperands(T, H, dh);
+    return [
+      this.matmulEx(QKV, QKV, P, T, dh, T, { transB: true, batch: headBatch(B, H, o.q, o.k, o.pattern), label: 'attention_scores' }),
+      this.step('attention_softmax', this.pipeline('attention', 'attention_softmax'), this.uniform([B, T, H, dh]), [P], grid(Math.ceil((B * T * H) / 64))),
+      this.matmulEx(P, QKV, Z, T, T, dh, { batch: headBatch(B, H, o.pattern, o.v, o.z), label: 'attention_values' }),
+    ];
   }
+
 
   embed(tokens: GPUBuffer, WE: GPUBuffer, Wpos: GPUBuffer, EMB: GPUBuffer, POS: GPUBuffer, RESID: GPUBuffer, rows: number, T: number, d: number): Step {
     return this.step('embed', this.pipeline('elementwise', 'embed'), this.uniform([rows, T, d, 0]), [tokens, WE, Wpos, EMB, POS, RESID],

@@ -109,7 +109,7 @@ export class GpuModel {
         hook(`${b}.hook_resid_pre`, pre),
         k.layerNorm(pre, L.ln1W, L.ln1B, ln, rows, d, c.eps),
         k.matmul(ln, L.wQKV, L.bQKV, qkv, rows, d, 3 * hd),
-        k.attention(qkv, pattern, z, B, T, c.nHeads, c.dHead),
+        ...k.attention(qkv, pattern, z, B, T, c.nHeads, c.dHead),
         hook(`${b}.attn.hook_pattern`, pattern),
         k.matmul(z, L.wO, L.bO, attnOut, rows, hd, d),
         hook(`${b}.hook_attn_out`, attnOut),

@@ -116,7 +116,7 @@ export class GpuModelTrainer {
       s.push(
         k.layerNorm(resid[l], P(`${l}.ln1W`), P(`${l}.ln1B`), ln1[l], rows, d, c.eps),
         k.matmul(ln1[l], P(`${l}.wQKV`), P(`${l}.bQKV`), qkv[l], rows, d, 3 * hd),
-        k.attention(qkv[l], pattern[l], z[l], B, T, H, dh),
+        ...k.attention(qkv[l], pattern[l], z[l], B, T, H, dh),
         k.matmul(z[l], P(`${l}.wO`), P(`${l}.bO`), scratchD, rows, hd, d),
         k.add(resid[l], scratchD, mid[l], rows * d),
         k.layerNorm(mid[l], P(`${l}.ln2W`), P(`${l}.ln2B`), ln2[l], rows, d, c.eps),
