@@ -6,7 +6,8 @@
 // gelu_backward   p {n}: DPRE = DOUT * gelu'(PRE); MODE 1 = exact, 2 = tanh. Bindings 1 PRE, 2 DOUT, 3 DPRE.
 // colsum          p {rows, cols}: OUT[j] (+)= sum_i X[i, j] (bias gradients). Bindings 1 X, 2 OUT. One invocation per column.
 // layernorm_dx    p {rows, d, eps}: DX (+)= LayerNorm backward; writes the row's mean and 1/sigma to STATS.
-//                 Bindings 1 X, 2 W, 3 DY, 4 DX, 5 STATS [rows, 2]. One workgroup per row.
+//                 Bindings 1 X, 2 W, 3 DY, 4 DX, 5 STATS [rows, 2]. One workgroup per row
+//                 (layernorm_dx_rows: one invocation per row, for CPU adapters).
 // layernorm_dwdb  p {rows, d}: DW[i] += sum_r DY*xhat, DB[i] += sum_r DY. Bindings 1 X, 2 DY, 3 STATS, 4 DW, 5 DB.
 // attention_softmax_backward  p {B, T, H, dh}: per (sequence, query i, head) row of DS [B, T, H, T], which
 //                 holds dP = dZ v^T on entry: dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) / sqrt(dh) for j <= i,
@@ -124,6 +125,48 @@ fn layernorm_dx(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
     LN_STATS[row * 2u] = mean;
     LN_STATS[row * 2u + 1u] = inv;
   }
+}
+
+// layernorm_dx_rows: layernorm_dx with one invocation per row (rows = ceil(rows / 64) workgroups
+// of 64, row = flat index), no workgroup memory; for CPU adapters (see Kernels.rowPerInvocation).
+@compute @workgroup_size(64)
+fn layernorm_dx_rows(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = flat(wid, nwg, lid);
+  if (row >= p.a) {
+    return;
+  }
+  let d = p.b;
+  let fd = f32(d);
+  let o = row * d;
+  var s = 0.0;
+  for (var i = 0u; i < d; i++) {
+    s += LN_X[o + i];
+  }
+  let mean = s / fd;
+  var v = 0.0;
+  for (var i = 0u; i < d; i++) {
+    let c = LN_X[o + i] - mean;
+    v += c * c;
+  }
+  let inv = inverseSqrt(v / fd + bitcast<f32>(p.c));
+  var sum_g = 0.0;
+  var sum_gx = 0.0;
+  for (var i = 0u; i < d; i++) {
+    let g = LN_DY[o + i] * LN_W[i];
+    sum_g += g;
+    sum_gx += g * (LN_X[o + i] - mean) * inv;
+  }
+  for (var i = 0u; i < d; i++) {
+    let xhat = (LN_X[o + i] - mean) * inv;
+    let dx = inv * (LN_DY[o + i] * LN_W[i] - sum_g / fd - xhat * sum_gx / fd);
+    if (ACCUMULATE) {
+      LN_DX[o + i] += dx;
+    } else {
+      LN_DX[o + i] = dx;
+    }
+  }
+  LN_STATS[row * 2u] = mean;
+  LN_STATS[row * 2u + 1u] = inv;
 }
 
 @group(0) @binding(1) var<storage, read> LW_X: array<f32>;

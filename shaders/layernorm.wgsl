@@ -52,3 +52,31 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     Y[base + i] = (X[base + i] - mean) * inv * w[i] + b[i];
   }
 }
+
+// main_rows: the same result with one invocation per row and no workgroup memory, for CPU
+// adapters, where each barrier of the tree reduction costs more than the row's arithmetic
+// (lavapipe, 4096 rows of 128: see Kernels.layerNorm). Dispatch: ceil(rows / 64) workgroups of
+// 64, split over (x, y); row = (wid.x + wid.y * nwg.x) * 64 + lid.
+@compute @workgroup_size(64)
+fn main_rows(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.x + wid.y * nwg.x) * 64u + lid;
+  if (row >= p.rows) {
+    return;
+  }
+  let d = p.d;
+  let base = row * d;
+  var s = 0.0;
+  for (var i = 0u; i < d; i++) {
+    s += X[base + i];
+  }
+  let mean = s / f32(d);
+  var v = 0.0;
+  for (var i = 0u; i < d; i++) {
+    let c = X[base + i] - mean;
+    v += c * c;
+  }
+  let inv = inverseSqrt(v / f32(d) + p.eps);
+  for (var i = 0u; i < d; i++) {
+    Y[base + i] = (X[base + i] - mean) * inv * w[i] + b[i];
+  }
+}

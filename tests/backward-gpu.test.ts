@@ -55,13 +55,16 @@ describe('gelu_backward', () => {
 });
 
 describe('layernorm backward', () => {
-  for (const [rows, d] of [[1, 3], [7, 65], [59, 128]]) {
-    it(`${rows} rows of ${d}`, async () => {
+  for (const [rows, d, rowPerInvocation] of [[1, 3], [7, 65], [59, 128], [130, 128, true], [130, 128, false], [70, 33, false]] as Array<[number, number, boolean?]>) {
+    it(`${rows} rows of ${d}${rowPerInvocation === undefined ? '' : rowPerInvocation ? ' (layernorm_dx_rows)' : ' (layernorm_dx)'}`, async () => {
+      const { Kernels } = await import('../src/gpu/kernels');
+      const { nodeShaderSource } = await import('../src/gpu/node');
+      const kr = rowPerInvocation === undefined ? k : new Kernels(ctx, nodeShaderSource, { rowPerInvocation });
       const x = rand(rows * d, 2), w = rand(d), dY = rand(rows * d);
       const want = layerNormBackward(x, w, dY, rows, d, 1e-5);
       const dX = out(rows * d), stats = out(rows * 2), dW = up(new Float32Array(d)), dB = up(new Float32Array(d));
       const bx = up(x), bdy = up(dY);
-      await runSteps(ctx.device, [bk.layerNormDx(k, bx, up(w), bdy, dX, stats, rows, d, 1e-5), bk.layerNormDwDb(k, bx, bdy, stats, dW, dB, rows, d)]);
+      await runSteps(ctx.device, [bk.layerNormDx(kr, bx, up(w), bdy, dX, stats, rows, d, 1e-5), bk.layerNormDwDb(kr, bx, bdy, stats, dW, dB, rows, d)]);
       expect(maxRelError(await read(dX, rows * d), want.dX)).toBeLessThan(1e-4);
       expect(maxRelError(await read(dW, d), want.dW)).toBeLessThan(1e-4);
       expect(maxRelError(await read(dB, d), want.dB)).toBeLessThan(1e-5);

@@ -52,14 +52,12 @@ describe('matmul.wgsl and matmul_subgroup.wgsl', () => {
   const layouts = [{}, { transA: true }, { transB: true }, { transA: true, transB: true, accumulate: true }] as const;
   const shapes: Array<[number, number, number]> = [[1, 1, 1], [37, 5, 36], [59, 17, 65], [130, 97, 64]];
   it('the subgroup variant is the default on CPU adapters that expose subgroups', () => {
-    expect(k.subgroupMatmul).toBe(ctx.subgroups !== undefined && ctx.subgroups.cpuAdapter && ctx.subgroups.maxSize <= k.matmulLanes);
+    expect(k.subgroupMatmul).toBe(ctx.subgroups !== undefined && ctx.cpuAdapter === true && ctx.subgroups.maxSize <= k.matmulLanes);
   });
   for (const subgroupMatmul of [false, true]) {
     it(`${subgroupMatmul ? 'matmul_subgroup' : 'matmul'}: every layout agrees with the CPU`, async (test) => {
       if (subgroupMatmul && !ctx.subgroups) test.skip();
-      const { Kernels } = await import('../src/gpu/kernels');
-      const { nodeShaderSource } = await import('../src/gpu/node');
-      const kv = new Kernels(ctx, nodeShaderSource, { subgroupMatmul });
+      const kv = await kernelsWith({ subgroupMatmul });
       for (const [M, K, N] of shapes) {
         for (const o of layouts) {
           const a = rand(M * K), b = rand(K * N, 0.3), bias = rand(N), prior = rand(M * N);
@@ -77,6 +75,14 @@ describe('matmul.wgsl and matmul_subgroup.wgsl', () => {
   }
 });
 
+/** The suite's kernels, or a second instance with other options (one layout forced, say). */
+async function kernelsWith(options: import('../src/gpu/kernels').KernelOptions): Promise<Kernels> {
+  if (Object.values(options).every((v) => v === undefined)) return k;
+  const { Kernels } = await import('../src/gpu/kernels');
+  const { nodeShaderSource } = await import('../src/gpu/node');
+  return new Kernels(ctx, nodeShaderSource, options);
+}
+
 /** [rows, cols] row-major to [cols, rows] row-major. */
 function transpose(x: Float32Array, rows: number, cols: number): Float32Array {
   const t = new Float32Array(x.length);
@@ -85,8 +91,9 @@ function transpose(x: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 describe('layernorm.wgsl', () => {
-  for (const [rows, d] of [[1, 1], [7, 13], [59, 128], [100, 512], [3, 65]]) {
-    it(`${rows} rows of ${d}`, async () => {
+  for (const [rows, d, rowPerInvocation] of [[1, 1], [7, 13], [59, 128], [100, 512], [3, 65], [130, 128, true], [130, 128, false], [70, 33, false]] as Array<[number, number, boolean?]>) {
+    it(`${rows} rows of ${d}${rowPerInvocation === undefined ? '' : rowPerInvocation ? ' (main_rows)' : ' (main)'}`, async () => {
+      const k = await kernelsWith({ rowPerInvocation });
       const x = rand(rows * d, 3), w = rand(d), b = rand(d);
       for (let i = 0; i < rows * d; i++) x[i] += 5; // a large mean checks the two-pass variance
       const Y = out(rows * d);

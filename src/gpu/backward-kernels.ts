@@ -17,8 +17,9 @@ export function colsum(k: Kernels, x: GPUBuffer, out: GPUBuffer, rows: number, c
 
 /** dX (+)= LayerNorm backward; stats [rows, 2] receives each row's mean and 1/sigma for layerNormDwDb. */
 export function layerNormDx(k: Kernels, x: GPUBuffer, w: GPUBuffer, dY: GPUBuffer, dX: GPUBuffer, stats: GPUBuffer, rows: number, d: number, eps: number, accumulate = false): Step {
-  return k.step('layernorm_dx', k.pipeline('backward', 'layernorm_dx', accumulate ? { ACCUMULATE: 1 } : {}), k.uniform([rows, d, f32bits(eps), 0]),
-    [x, w, dY, dX, stats], grid(rows));
+  const entry = k.rowPerInvocation ? 'layernorm_dx_rows' : 'layernorm_dx';
+  return k.step('layernorm_dx', k.pipeline('backward', entry, accumulate ? { ACCUMULATE: 1 } : {}), k.uniform([rows, d, f32bits(eps), 0]),
+    [x, w, dY, dX, stats], k.rowGroups(rows));
 }
 
 /** dW += Σ dY·x̂, dB += Σ dY (accumulating, so gradients can be zeroed once per step) */

@@ -6,11 +6,10 @@ export interface GpuContext {
   /** human-readable adapter description, e.g. "mesa llvmpipe (LLVM 19.1.7, 256 bits)" */
   adapterName: string;
   hasF16: boolean;
-  /**
-   * The device has the WGSL `subgroups` feature, its subgroups are at most this many lanes, and the
-   * adapter runs on the CPU (lavapipe, SwiftShader). Kernels use it to pick CPU-tuned variants.
-   */
-  subgroups?: { maxSize: number; cpuAdapter: boolean };
+  /** the adapter runs on the CPU (lavapipe, SwiftShader); kernels pick CPU-tuned variants then */
+  cpuAdapter?: boolean;
+  /** the device has the WGSL `subgroups` feature, with subgroups of at most this many lanes */
+  subgroups?: { maxSize: number };
   /** resolves when the device is lost (destroyed or a driver failure) */
   lost: Promise<GPUDeviceLostInfo>;
   /** the GPU entry point; Dawn in Node tears the device down if this object is garbage-collected */
@@ -48,8 +47,7 @@ export async function createGpuContext(gpu: GPU | undefined, adapterOptions: GPU
   if (hasSubgroups) requiredFeatures.push('subgroups');
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info as GPUAdapterInfo & { subgroupMaxSize?: number; isFallbackAdapter?: boolean };
-  const subgroups = hasSubgroups && info.subgroupMaxSize
-    ? { maxSize: info.subgroupMaxSize, cpuAdapter: info.isFallbackAdapter === true || info.architecture === 'software' }
-    : undefined;
-  return { device, adapterName: describeAdapter(adapter.info), hasF16, subgroups, lost: device.lost, gpu };
+  const subgroups = hasSubgroups && info.subgroupMaxSize ? { maxSize: info.subgroupMaxSize } : undefined;
+  const cpuAdapter = info.isFallbackAdapter === true || info.architecture === 'software' || /swiftshader|llvmpipe/i.test(info.description ?? '');
+  return { device, adapterName: describeAdapter(adapter.info), hasF16, cpuAdapter, subgroups, lost: device.lost, gpu };
 }
