@@ -39,14 +39,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
       acc[r] += a_at(min(row0 + r, p.M - 1u), k) * b;
     }
   }
-  for (var r = 0u; r < ROWS && row0 + r < p.M; r++) {
-    for (var j = 0u; j < 4u; j++) {
-      let col = first + j * LANES;
-      if (col < N) {
-        store(row0 + r, col, acc[r][j]);
-      }
-    }
-  }
+  store_strided(row0, first, &acc);
 }
 
 @compute @workgroup_size(LANES)
@@ -63,12 +56,5 @@ fn main_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index)
       acc[r] += a_at(min(row0 + r, p.M - 1u), k) * b;
     }
   }
-  if (c4 >= N4) {
-    return;
-  }
-  for (var r = 0u; r < ROWS && row0 + r < p.M; r++) {
-    for (var j = 0u; j < 4u; j++) {
-      store(row0 + r, c4 * 4u + j, acc[r][j]);
-    }
-  }
+  store_vec4(row0, c4, &acc);
 }

@@ -81,3 +81,26 @@ fn store(row: u32, col: u32, sum: f32) {
   }
 }
 
+/** Epilogue of `main`: the invocation's columns are first + j * LANES (j < 4). */
+fn store_strided(row0: u32, first: u32, acc: ptr<function, array<vec4f, ROWS>>) {
+  for (var r = 0u; r < ROWS && row0 + r < p.M; r++) {
+    for (var j = 0u; j < 4u; j++) {
+      let col = first + j * LANES;
+      if (col < p.N) {
+        store(row0 + r, col, (*acc)[r][j]);
+      }
+    }
+  }
+}
+
+/** Epilogue of `main_vec4`: the invocation's columns are 4 * c4 .. 4 * c4 + 3. */
+fn store_vec4(row0: u32, c4: u32, acc: ptr<function, array<vec4f, ROWS>>) {
+  if (c4 >= p.N / 4u) {
+    return;
+  }
+  for (var r = 0u; r < ROWS && row0 + r < p.M; r++) {
+    for (var j = 0u; j < 4u; j++) {
+      store(row0 + r, c4 * 4u + j, (*acc)[r][j]);
+    }
+  }
+}
