@@ -24,14 +24,9 @@
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
   select_matrix(wid.z);
   let K = p.K;
-  let N = p.N;
   let row0 = wid.y * ROWS;
   let first = wid.x * LANES * 4u + lane;
-  // Out-of-range columns read a valid column; their sums are never stored.
-  var cols: array<u32, 4>;
-  for (var j = 0u; j < 4u; j++) {
-    cols[j] = min(first + j * LANES, N - 1u);
-  }
+  let cols = strided_cols(first);
   var acc: array<vec4f, ROWS>;
   for (var k = 0u; k < K; k++) {
     let b = vec4f(b_at(k, cols[0]), b_at(k, cols[1]), b_at(k, cols[2]), b_at(k, cols[3]));

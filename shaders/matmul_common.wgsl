@@ -81,6 +81,18 @@ fn store(row: u32, col: u32, sum: f32) {
   }
 }
 
+/**
+ * Columns of `main`'s invocation: first + j * LANES (j < 4). Out-of-range columns read a valid
+ * column; their sums are never stored.
+ */
+fn strided_cols(first: u32) -> array<u32, 4> {
+  var cols: array<u32, 4>;
+  for (var j = 0u; j < 4u; j++) {
+    cols[j] = min(first + j * LANES, p.N - 1u);
+  }
+  return cols;
+}
+
 /** Epilogue of `main`: the invocation's columns are first + j * LANES (j < 4). */
 fn store_strided(row0: u32, first: u32, acc: ptr<function, array<vec4f, ROWS>>) {
   for (var r = 0u; r < ROWS && row0 + r < p.M; r++) {

@@ -26,13 +26,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
         @builtin(subgroup_invocation_id) sid: u32, @builtin(subgroup_size) S: u32) {
   select_matrix(wid.z);
   let K = p.K;
-  let N = p.N;
   let row0 = wid.y * ROWS;
   let first = wid.x * LANES * 4u + lane;
-  var cols: array<u32, 4>;
-  for (var j = 0u; j < 4u; j++) {
-    cols[j] = min(first + j * LANES, N - 1u);
-  }
+  let cols = strided_cols(first);
   var acc: array<vec4f, ROWS>;
   var a: array<f32, ROWS>;
   for (var k0 = 0u; k0 < K; k0 += S) {
