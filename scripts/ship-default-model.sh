@@ -21,7 +21,7 @@ MANIFEST=${MANIFEST:-public/models/index.json}
 PROBE_GAMES=${PROBE_GAMES:-2000}
 SAE_STEPS=${SAE_STEPS:-800}
 METRIC_GAMES=${METRIC_GAMES:-1000}
-cli() { npx tsx src/cli/main.ts "$@"; }
+cli() { node --import tsx src/cli/main.ts "$@"; } # no tsx launcher: it SIGKILLs a busy child on Ctrl-C
 json() { node -e "console.log(JSON.parse(require('fs').readFileSync('$1','utf8'))$2)"; }
 
 # New weights make every measurement stale; the random-init baseline depends only on the config and

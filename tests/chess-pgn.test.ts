@@ -45,6 +45,13 @@ describe('generated chess games', () => {
       .join(' ').split('x').length;
     expect(captures(0.9)).toBeGreaterThan(captures(0));
   });
+  it('keep producing the games the default chess model was trained on', async () => {
+    // a resumed run must see the same data, so the generator's output is pinned (seed 7)
+    const { randomChessGame } = await import('../src/games/chess/generator');
+    const { mulberry32 } = await import('../src/games/othello/generator');
+    expect(randomChessGame(mulberry32(7), { maxChars: 120 })).toBe(
+      ';1.a3 Na6 2.Nh3 g6 3.d4 c5 4.dxc5 h6 5.Bxh6 b5 6.cxb6 Nxh6 7.Qxd7+ Kxd7 8.bxa7 Rxa7 9.f3 Qc7 10.Kd1 Ke6 11.Rg1 Ng8 12.a4');
+  });
 });
 
 describe('chess games files', () => {

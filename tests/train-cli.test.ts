@@ -1,9 +1,11 @@
 // train-model and eval as a user runs them: exact resume after a stop, clear config errors.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, errorLines as errorLine } from './helpers/cli';
+import { cli, errorLines as errorLine, ROOT } from './helpers/cli';
+import { readSafetensors } from '../src/tensor/safetensors';
 
 
 const tiny = {
@@ -25,6 +27,26 @@ describe('train-model', () => {
     expect(e.legal_greedy).toBe(e.legal / 10);
     const wrong = await cli('eval', '--model', join(dir, 'run', 'model.safetensors'), '--config', join(dir, 'run', 'config.json'), '--game', 'othello', '--games', '2');
     expect(errorLine(wrong.stderr)[0]).toMatch(/needs a 61-token Othello model/);
+  });
+
+  it('Ctrl-C in a terminal (SIGINT to npm and all its children) saves the run before exiting', async () => {
+    // chess batches are generated synchronously for tens of ms per step: a launcher that kills a
+    // child that does not answer its signal within milliseconds would lose the run here
+    const dir = mkdtempSync(join(tmpdir(), 'train-int-'));
+    const cfg = join(dir, 'run.json');
+    writeFileSync(cfg, JSON.stringify({ ...tiny, game: 'chess', batch: 64, steps: 100000, model: { ...tiny.model, d_vocab: 32, n_ctx: 256 } }));
+    const child = spawn('npm', ['run', '--silent', 'cli', '--', 'train-model', '--config', cfg, '--out', join(dir, 'run')], { cwd: ROOT, detached: true });
+    let stdout = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    // 'close' waits for every process holding the output pipe, so for the trainer itself
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    while (!/step 10\//.test(stdout)) await new Promise((r) => setTimeout(r, 50));
+    process.kill(-child.pid!, 'SIGINT');
+    await closed; // npm itself may die of the signal; what matters is that the trainer saved
+    const stopped = Number(/stopped at step (\d+)/.exec(stdout)?.[1]);
+    expect(stopped).toBeGreaterThanOrEqual(10);
+    const ck = readSafetensors(readFileSync(join(dir, 'run', 'checkpoint.safetensors')));
+    expect(ck.metadata.step).toBe(String(stopped));
   });
 
   it('a run stopped and resumed ends bit-identical to an uninterrupted one, with progress lines', async () => {

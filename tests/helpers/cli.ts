@@ -1,4 +1,4 @@
-// Runs `npm run cli -- ...` as a user would (a child process through tsx) and returns its exit code
+// Runs `npm run cli -- ...` as a user would (a node child process with the tsx loader) and returns its exit code
 // and output; user errors are the stderr lines starting with "error".
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ export const ROOT = join(__dirname, '..', '..');
 
 export async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
+    const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -14,13 +14,18 @@ export function randomChessGame(rng: () => number, o: ChessGameOptions = {}): st
   const maxChars = o.maxChars ?? 256, bias = o.captureBias ?? 0.5;
   const board = new Chess();
   let text = ';';
-  for (let ply = 0; text.length < maxChars && !board.isGameOver(); ply++) {
-    const moves = board.moves({ verbose: true });
-    const forcing = moves.filter((m) => m.captured || /[+#]$/.test(m.san));
+  // Plain SAN lists instead of verbose moves: chess.js builds every verbose Move with a fresh
+  // legal-move generation and two FENs, which made generation 8x slower (the same games come out).
+  // An empty move list is mate or stalemate, so only the other draw rules are asked for.
+  for (let ply = 0; text.length < maxChars; ply++) {
+    if (board.isDrawByFiftyMoves() || board.isInsufficientMaterial() || board.isThreefoldRepetition()) break;
+    const moves = board.moves();
+    if (moves.length === 0) break;
+    const forcing = moves.filter((san) => san.includes('x') || /[+#]$/.test(san)); // SAN marks every capture with x
     const pool = forcing.length > 0 && rng() < bias ? forcing : moves;
-    const m = pool[Math.floor(rng() * pool.length)];
-    board.move(m.san);
-    text += (ply === 0 ? '' : ' ') + (ply % 2 === 0 ? `${ply / 2 + 1}.` : '') + m.san;
+    const san = pool[Math.floor(rng() * pool.length)];
+    board.move(san);
+    text += (ply === 0 ? '' : ' ') + (ply % 2 === 0 ? `${ply / 2 + 1}.` : '') + san;
   }
   encodeChess(text); // SAN only uses vocabulary characters; guard it
   return text;
