@@ -66,16 +66,20 @@ const CHESS_QUALITY: Quality = {
   manifestMetrics: (ev) => ({ legal_greedy: ev.legal_greedy }),
 };
 
-/** Seconds of training from the progress lines (each covers 10 steps at the printed tokens/s). */
-function trainingSeconds(runDir: string, tokensPerStep: number): { seconds: number; rate: number } {
-  let seconds = 0, steps = 0;
+/** Seconds of training from the progress lines (each covers 10 steps at the printed tokens/s); `latestRate`
+ *  is the last log's own rate, which projections use, since kernels got faster between parts of a run. */
+function trainingSeconds(runDir: string, tokensPerStep: number): { seconds: number; rate: number; latestRate: number } {
+  let seconds = 0, steps = 0, latestRate = 0;
   for (const f of readdirSync(runDir).filter((n) => n.startsWith('train') && n.endsWith('.log')).sort()) {
+    let partSeconds = 0, partSteps = 0;
     for (const line of readFileSync(join(runDir, f), 'utf8').split('\n')) {
       const m = /^step (\d+)\/\d+ .* (\d+) tokens\/s/.exec(line);
-      if (m && Number(m[2]) > 0) { seconds += (10 * tokensPerStep) / Number(m[2]); steps += 10; }
+      if (m && Number(m[2]) > 0) { partSeconds += (10 * tokensPerStep) / Number(m[2]); partSteps += 10; }
     }
+    if (partSteps > 0) latestRate = (partSteps * tokensPerStep) / partSeconds;
+    seconds += partSeconds; steps += partSteps;
   }
-  return { seconds, rate: steps > 0 ? (steps * tokensPerStep) / seconds : 0 };
+  return { seconds, rate: steps > 0 ? (steps * tokensPerStep) / seconds : 0, latestRate };
 }
 
 /** Games needed for the error (1 - legal rate) to fall to `target`, from a power law fitted to the last curve points (log-log least squares). */
@@ -101,7 +105,7 @@ export async function runModelCard(argv: string[]): Promise<string> {
   const curve = (existsSync(join(runDir, 'curve.json')) ? readJson(join(runDir, 'curve.json'), 'curve') : []) as Curve[];
   const step = history.length ? history[history.length - 1].step : 0;
   const gamesPerStep = run.batch, tokensPerStep = run.batch * config.nCtx;
-  const { seconds, rate } = trainingSeconds(runDir, tokensPerStep);
+  const { seconds, rate: meanRate, latestRate: rate } = trainingSeconds(runDir, tokensPerStep);
   const logs = readdirSync(runDir).filter((n) => n.startsWith('train') && n.endsWith('.log')).map((n) => readFileSync(join(runDir, n), 'utf8'));
   const adapter = logs.map((l) => /^(?:starting|resuming at step \d+): .* on (.*)$/m.exec(l)?.[1]).find(Boolean) ?? 'unknown adapter';
   const probes = Object.keys(kit.probes).filter((k) => existsSync(join(dir, 'probes', `${k}-results.json`)))
@@ -126,7 +130,7 @@ export async function runModelCard(argv: string[]): Promise<string> {
     `- Data: ${chess ? 'generated games (at each half-move a uniformly random forcing move - capture or check - with probability 0.5, else a uniformly random legal move), the first ' + config.nCtx + ' characters of each' : 'random legal games'}, a fresh batch of ${run.batch} games per step, game seeds derived from (data_seed ${run.data_seed}, step, index); evaluation seeds have the top bit set and never overlap.`,
     `- Optimiser: AdamW (betas ${run.beta1}/${run.beta2}, weight decay ${run.weight_decay} on matrices and embeddings), peak lr ${run.lr}, ${run.warmup_steps} warm-up steps, cosine decay to ${run.min_lr_ratio} x peak over ${run.steps} steps, gradient clipping at norm ${run.clip_norm}.`,
     `- Seen so far: **${step.toLocaleString('en-US')} steps = ${(step * gamesPerStep).toLocaleString('en-US')} games = ${(step * tokensPerStep).toLocaleString('en-US')} tokens**, of the ${run.steps.toLocaleString('en-US')}-step schedule.`,
-    `- Wall time: ${(seconds / 3600).toFixed(2)} h of training at ${rate.toFixed(0)} tokens/s on ${adapter} (a 2-core CPU machine without a GPU; Vulkan on Mesa's lavapipe via Dawn).`, '');
+    `- Wall time: ${(seconds / 3600).toFixed(2)} h of training at ${meanRate.toFixed(0)} tokens/s on average (${rate.toFixed(0)} tokens/s in the latest part) on ${adapter} (a 2-core CPU machine without a GPU; Vulkan on Mesa's lavapipe via Dawn).`, '');
   lines.push('### Learning curve', '', `Training loss is the mean next-${chess ? 'character' : 'move'} cross-entropy of the last 10 steps; ${q.curveText}`, '',
     `| step | games | train loss | ${q.curveColumns.join(' | ')} |`, `|---|---|---|${q.curveColumns.map(() => '---|').join('')}`);
   const stride = Math.max(1, Math.ceil(history.length / 15));
@@ -147,7 +151,7 @@ export async function runModelCard(argv: string[]): Promise<string> {
         : `What is measured: ${rate.toFixed(0)} tokens/s, so the remaining ${(run.steps - step).toLocaleString('en-US')} steps of the schedule (with its cosine decay) take ` +
           `${(((run.steps - step) * tokensPerStep) / rate / 3600).toFixed(1)} h on this machine; whether they reach the goal is not known until they run.`;
       lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} held-out points (${q.errorName} against games seen) only reaches ${pct(q.errorTarget)} after ` +
-        `~${projected.toExponential(1)} games: the curve has flattened, so that extrapolation is not a credible estimate. ${rest}`, '');
+        `~${projected.toExponential(1)} games, ${Math.round(projected / seen)} times the games seen so far (${((projected - seen) * config.nCtx / rate / 3600).toFixed(0)} h more at ${rate.toFixed(0)} tokens/s): that far beyond the measured curve, the extrapolation is not a credible estimate. ${rest}`, '');
     } else if (projected) {
       const more = Math.max(0, projected - seen);
       lines.push(`A power law fitted to the last ${Math.min(6, curve.length)} points of the held-out curve (${q.errorName} against games seen) reaches ${pct(q.errorTarget)} after about ` +
