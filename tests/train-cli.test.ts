@@ -36,15 +36,16 @@ describe('train-model', () => {
     const cfg = join(dir, 'run.json');
     writeFileSync(cfg, JSON.stringify({ ...tiny, game: 'chess', batch: 64, steps: 100000, model: { ...tiny.model, d_vocab: 32, n_ctx: 256 } }));
     const child = spawn('npm', ['run', '--silent', 'cli', '--', 'train-model', '--config', cfg, '--out', join(dir, 'run')], { cwd: ROOT, detached: true });
-    let stdout = '';
+    let stdout = '', stderr = '', done = false;
     child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
     // 'close' waits for every process holding the output pipe, so for the trainer itself
-    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-    while (!/step 10\//.test(stdout)) await new Promise((r) => setTimeout(r, 50));
-    process.kill(-child.pid!, 'SIGINT');
+    const closed = new Promise<void>((resolve) => child.on('close', () => { done = true; resolve(); }));
+    while (!done && !/step 10\//.test(stdout)) await new Promise((r) => setTimeout(r, 50)); // a run that fails early ends the wait
+    if (!done) process.kill(-child.pid!, 'SIGINT');
     await closed; // npm itself may die of the signal; what matters is that the trainer saved
     const stopped = Number(/stopped at step (\d+)/.exec(stdout)?.[1]);
-    expect(stopped).toBeGreaterThanOrEqual(10);
+    expect(stopped, stderr).toBeGreaterThanOrEqual(10);
     const ck = readSafetensors(readFileSync(join(dir, 'run', 'checkpoint.safetensors')));
     expect(ck.metadata.step).toBe(String(stopped));
   });
