@@ -38,11 +38,14 @@ export function ModelPicker() {
       <label>Model <select aria-label="model" value={view.model} onChange={(e) => set({ model: e.target.value, feature: null, edits: [] })}>
         {manifest?.filter((m) => m.game === view.game).map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
         {view.model === UPLOAD_ID && <option value={UPLOAD_ID}>{uploads.model?.name ?? 'your model'}</option>}
+        {!entry && view.model !== UPLOAD_ID && <option value={view.model}>{view.model}</option>}
       </select></label>
       <label>SAE <select aria-label="SAE" value={view.sae} onChange={(e) => set({ sae: e.target.value, feature: null, edits: [] })}>
         <option value="none">none (model only)</option>
         {entry?.saes.map((s) => <option key={s.id} value={s.id}>{s.id} · {s.hook.replace('.hook_resid_post', '')}</option>)}
         {view.sae === UPLOAD_ID && <option value={UPLOAD_ID}>{uploads.sae?.name ?? 'your SAE'}</option>}
+        {/* until the manifest arrives, a linked SAE still shows as chosen rather than as "none" */}
+        {!entry && view.sae !== 'none' && view.sae !== UPLOAD_ID && <option value={view.sae}>{view.sae}</option>}
       </select></label>
       {view.sae === 'none' && (
         <label>Layer <select aria-label="layer" value={view.layer} onChange={(e) => set({ layer: Number(e.target.value) })}>
