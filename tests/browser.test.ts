@@ -217,10 +217,10 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     expect(await page.getByTestId('position').textContent()).toMatch(/^move 6 \//);
     await expect.poll(() => page.getByTestId('square-panel').locator('h3').textContent()).toBe('Square e6');
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => page.getByTestId('caption').textContent()).toMatch(/Feature 859/);
+    await expect.poll(() => page.getByTestId('caption').textContent()).toMatch(/Feature 492/);
     expect(await page.getByLabel('overlay').inputValue()).toBe('feature');
     await atlasReady(page);
-    await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(/Feature 859: best F1 per square/);
+    await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(/Feature 492: best F1 per square/);
     await shot(page, 'tour');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');

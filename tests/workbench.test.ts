@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32, OTHELLO_BSP_FAMILIES, othelloPositions, randomGame, randomGames, replay } from '../src/games/othello';
+import { legalMoves, mulberry32, OTHELLO_BSP_FAMILIES, othelloPositions, randomGame, randomGames, replay } from '../src/games/othello';
 import { createNodeGpuContext, nodeShaderSource } from '../src/gpu/node';
 import { buildAtlas } from '../src/metrics/atlas';
 import { cpuForward } from '../src/model/cpu-forward';
@@ -134,6 +134,23 @@ describe('workbench worker core', () => {
     expect(best).toBe(sq);
     const r = cpu.intervene(v.moves, v.pos - 1, v.edits);
     expect(r.patched[sq]).toBeLessThan(r.clean[sq] / 2);
+  });
+
+  it('the "board tracking" tour\'s probability on legal squares is what the shipped model gives', async () => {
+    const { TOURS, tourView } = await import('../src/app/tours/tours');
+    const tour = TOURS.find((t) => t.id === 'board-tracking')!;
+    const legalMass = (step: number) => {
+      const v = tourView(tour, step), moves = v.moves.slice(0, v.pos);
+      const p = cpu.intervene(moves, v.pos - 1, []).clean;
+      const legal = legalMoves(replay(moves).at(-1)!);
+      return { mass: legal.reduce((s, q) => s + p[q], 0), count: legal.length };
+    };
+    const early = legalMass(0), late = legalMass(1);
+    expect(early.count).toBe(12); // "the 12 legal squares"
+    expect(early.mass).toBeGreaterThan(0.6); // "about two thirds"
+    expect(early.mass).toBeLessThan(0.73);
+    expect(late.mass).toBeGreaterThan(0.85); // "about 90%"
+    expect(late.mass).toBeLessThan(0.95);
   });
 
   it('recovers from a lost device by re-creating it', async () => {

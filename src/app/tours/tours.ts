@@ -31,8 +31,8 @@ export const TOURS: readonly Tour[] = [
     title: 'The model tracks the board',
     summary: 'A model that only ever saw move lists predicts legal moves, and a linear probe can read the board from its activations.',
     steps: [
-      { caption: 'Othello-GPT sees only the list of moves, never the board. Yet after 20 moves almost all of its next-move probability sits on legal squares (white dots).', view: { moves: GAME_A, pos: 20, overlay: 'predictions', panel: 'features', sae: 'standard-c1.0' } },
-      { caption: 'Deep into the game the legal moves are few and scattered; the model still finds them.', view: { moves: GAME_A, pos: 44, overlay: 'predictions' } },
+      { caption: 'Othello-GPT sees only the list of moves, never the board. Yet after 20 moves about two thirds of its next-move probability sits on the 12 legal squares (white dots) among the 60 it can name.', view: { moves: GAME_A, pos: 20, overlay: 'predictions', panel: 'features', sae: 'standard-c1.0' } },
+      { caption: 'Deep into the game the legal moves are few and scattered; the model puts about 90% of its probability on them.', view: { moves: GAME_A, pos: 44, overlay: 'predictions' } },
       { caption: 'A linear probe on layer 3 reads every square as mine, theirs or empty. Dashed discs: what the probe reads; red rings: where it is wrong.', view: { moves: GAME_A, pos: 44, overlay: 'probe', square: null } },
       { caption: 'Click any square to see how sure the probe is and which SAE features encode that square.', view: { moves: GAME_A, pos: 44, overlay: 'probe', panel: 'square', square: 42 } },
       { caption: 'The same architecture before training: its predictions ignore the rules. The board knowledge was learned.', view: { model: 'othello-random-init', sae: 'standard-c1.0', moves: GAME_A, pos: 20, overlay: 'predictions', panel: 'features', square: null } },
@@ -41,12 +41,12 @@ export const TOURS: readonly Tour[] = [
   {
     id: 'square-feature',
     title: 'A feature for one square',
-    summary: 'Feature 859 of the standard SAE fires when e6 is a legal move, and the model uses it to predict e6.',
+    summary: 'Feature 492 of the standard SAE fires when e6 is a legal move, and the model uses it to predict e6.',
     steps: [
       { caption: 'After 6 moves, e6 is one of black\'s legal moves (white dots). The square explorer lists, for each state of e6, the features that classify it best on the atlas games.', view: { model: 'othello-gpt-default', sae: 'standard-c1.0', moves: GAME_B, pos: 6, square: 44, panel: 'square', overlay: 'predictions', feature: null, edits: [] } },
-      { caption: 'Feature 859 is the best single classifier of "e6 is a legal move": its best F1 per square sits on e6 and almost nowhere else.', view: { moves: GAME_B, pos: 6, square: 44, feature: 859, overlay: 'feature', panel: 'dashboard' } },
-      { caption: 'Its direct effect on the next-move logits (bottom of the dashboard) raises e6 far more than any other square.', view: { moves: GAME_B, pos: 6, feature: 859, overlay: 'feature', panel: 'dashboard' } },
-      { caption: 'Ablate it: the model\'s probability for e6 falls (from about 10% to about 2% here), shown beside the clean run.', view: { moves: GAME_B, pos: 6, feature: 859, overlay: 'predictions', panel: 'intervene', edits: [{ feature: 859, mode: 'ablate', value: 0 }] } },
+      { caption: 'Feature 492 is the best single classifier of "e6 is a legal move": its best F1 per square sits on e6 and almost nowhere else.', view: { moves: GAME_B, pos: 6, square: 44, feature: 492, overlay: 'feature', panel: 'dashboard' } },
+      { caption: 'Its direct effect on the next-move logits (bottom of the dashboard) raises e6 far more than any other square.', view: { moves: GAME_B, pos: 6, feature: 492, overlay: 'feature', panel: 'dashboard' } },
+      { caption: 'Ablate it: the model\'s probability for e6 falls (from about 15% to about 6% here), shown beside the clean run.', view: { moves: GAME_B, pos: 6, feature: 492, overlay: 'predictions', panel: 'intervene', edits: [{ feature: 492, mode: 'ablate', value: 0 }] } },
     ],
   },
   {
@@ -57,7 +57,7 @@ export const TOURS: readonly Tour[] = [
       { caption: 'Coverage: for each board property, the best F1 any single feature reaches as its classifier, averaged. Reconstruction: how well the features\' labels rebuild the whole board.', view: { model: 'othello-gpt-default', sae: 'standard-c1.0', panel: 'metrics', moves: GAME_A, pos: 30, overlay: 'active', feature: null, edits: [] } },
       { caption: 'The board overlay shows which squares the active features are about at this position: the raw material of board reconstruction.', view: { panel: 'metrics', moves: GAME_A, pos: 30, overlay: 'active' } },
       { caption: 'Compare trainers: a sparser p-annealing SAE, and the same recipe on the untrained model (the random-init baseline in the table).', view: { sae: 'p-anneal-c3.0', panel: 'metrics', moves: GAME_A, pos: 30, overlay: 'active' } },
-      { caption: 'Feature 645 is the best single classifier of "f4 is a legal move" (valid-moves coverage).', view: { sae: 'standard-c1.0', feature: 645, overlay: 'feature', panel: 'dashboard', moves: GAME_A, pos: 30 } },
+      { caption: 'Feature 907 is the best single classifier of "g7 is a legal move" (valid-moves coverage).', view: { sae: 'standard-c1.0', feature: 907, overlay: 'feature', panel: 'dashboard', moves: GAME_A, pos: 30 } },
     ],
   },
   {
