@@ -11,6 +11,7 @@ import { PROBE_PREDICTS } from '../src/cli/metrics-probe';
 import { propertyTable } from '../src/metrics/bsp';
 import { predictionF1 } from '../src/metrics/probe-baseline';
 import { readSafetensors } from '../src/tensor/safetensors';
+import { majorityBaseline } from '../src/train/probe-trainer';
 import { cli, errorLines } from './helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'chess-pipeline-'));
@@ -31,6 +32,10 @@ describe('chess pipeline', () => {
     const dots = (seed: number, n: number) => CHESS_KIT.evalGames(seed, n, nCtx).reduce((s, g) => s + CHESS_KIT.evaluated(g, nCtx).rows.length, 0);
     expect(pr.train_positions).toBe(dots(777, 12));
     expect(pr.test_positions).toBe(dots(778, 6));
+    // the no-model baseline: each square's most common piece class, from the same games' labels
+    const labels = (seed: number, n: number) => new Uint8Array(CHESS_KIT.evalGames(seed, n, nCtx).flatMap((g) => CHESS_KIT.evaluated(g, nCtx).positions.flatMap((q) => Array.from(CHESS_KIT.probes.piece.labels(q)))));
+    expect(pr.majority_baseline_accuracy).toBe(majorityBaseline(labels(777, 12), labels(778, 6), 13));
+    expect(probe.stdout).toMatch(/majority-class baseline \(no model\): \d+\.\d\d%/);
     const file = readSafetensors(new Uint8Array(readFileSync(join(dir, 'probes', 'piece-L1.safetensors'))), 'p');
     expect(file.tensors.get('W')!.shape).toEqual([16, 8, 8, 13]);
     expect(file.metadata.classes.split(',')).toHaveLength(13);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialState, legalMoveBoard, mineTheirsEmpty, mulberry32, playMove } from '../src/games/othello';
 import { randomArray } from '../src/model/random';
-import { accuracy, probePredict, trainProbe } from '../src/train/probe-trainer';
+import { accuracy, majorityBaseline, probePredict, trainProbe } from '../src/train/probe-trainer';
 import type { Kernels } from '../src/gpu/kernels';
 import type { GpuContext } from '../src/gpu/context';
 import { gpuKernels } from './helpers/gpu';
@@ -24,6 +24,20 @@ describe('probe labels', () => {
     expect(b[18]).toBe(2);
     expect(b[19]).toBe(0);
     expect(Array.from(legalMoveBoard(initialState())).reduce((x, y) => x + y, 0)).toBe(4);
+  });
+});
+
+describe('probe baseline', () => {
+  it('predicts each square\'s most common training class at every test position', () => {
+    // 3 training positions: square 0 is class 2 twice and class 1 once; every other square class 0 twice, 1 once
+    const train = new Uint8Array(3 * 64);
+    train[0] = 2; train[64] = 2; train[128] = 1;
+    for (let s = 1; s < 64; s++) train[128 + s] = 1;
+    const test = new Uint8Array(2 * 64); // position 0 all class 0 except square 0 = 2; position 1 all class 1
+    test[0] = 2;
+    test.fill(1, 64);
+    // right: position 0 on all 64 squares, position 1 on none (square 0 predicts 2, the rest 0)
+    expect(majorityBaseline(train, test, 3)).toBe(64 / 128);
   });
 });
 

@@ -109,7 +109,7 @@ export async function runModelCard(argv: string[]): Promise<string> {
   const logs = readdirSync(runDir).filter((n) => n.startsWith('train') && n.endsWith('.log')).map((n) => readFileSync(join(runDir, n), 'utf8'));
   const adapter = logs.map((l) => /^(?:starting|resuming at step \d+): .* on (.*)$/m.exec(l)?.[1]).find(Boolean) ?? 'unknown adapter';
   const probes = Object.keys(kit.probes).filter((k) => existsSync(join(dir, 'probes', `${k}-results.json`)))
-    .map((k) => readJson(join(dir, 'probes', `${k}-results.json`), 'probe results') as { probe: string; layers: Array<{ layer: number; test_accuracy: number; train_accuracy: number }>; best_layer: number; train_games: number; test_games: number });
+    .map((k) => readJson(join(dir, 'probes', `${k}-results.json`), 'probe results') as { probe: string; layers: Array<{ layer: number; test_accuracy: number; train_accuracy: number }>; best_layer: number; train_games: number; test_games: number; majority_baseline_accuracy?: number });
   const saes = readSaeEntries(dir);
   const q = chess ? CHESS_QUALITY : OTHELLO_QUALITY;
   if (!Number.isFinite(q.headline(ev))) throw new UsageError(`${join(dir, 'eval.json')} has no ${chess ? 'legal_greedy' : 'legalTop1'}`);
@@ -167,6 +167,10 @@ export async function runModelCard(argv: string[]): Promise<string> {
     for (const p of probes) {
       lines.push(`**${p.probe}** (${p.train_games} training games, ${p.test_games} test games; best layer ${p.best_layer}):`, '', '| layer | test accuracy | train accuracy |', '|---|---|---|');
       for (const l of p.layers) lines.push(`| ${l.layer} | ${pct(l.test_accuracy)} | ${pct(l.train_accuracy)} |`);
+      if (p.majority_baseline_accuracy !== undefined) {
+        lines.push('', `Without the model (each square's most common ${p.probe} class in the training positions, on the same test positions): ${pct(p.majority_baseline_accuracy)}. ` +
+          `The best layer is ${(((p.layers.find((l) => l.layer === p.best_layer)?.test_accuracy ?? NaN) - p.majority_baseline_accuracy) * 100).toFixed(2)} points above it.`);
+      }
       lines.push('', `Reproduce: \`npm run cli -- train-probe --model public/models/${id}/model.safetensors --config public/models/${id}/config.json --game ${game} --probe ${p.probe} --train-games ${p.train_games} --test-games ${p.test_games} --out <folder>\``, '');
     }
   }

@@ -7,7 +7,7 @@ import { gameKit, type AnyGameKit, type ProbeSpec } from '../games/kit';
 import type { Model } from '../model/weights';
 import { writeSafetensors } from '../tensor/safetensors';
 import { collectActivations } from '../train/activations';
-import { accuracy, probePredict, trainProbe } from '../train/probe-trainer';
+import { accuracy, majorityBaseline, probePredict, trainProbe } from '../train/probe-trainer';
 import type { Kernels } from '../gpu/kernels';
 import { isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
 import { checkGameModel, readModel } from './files';
@@ -48,6 +48,8 @@ export async function runTrainProbe(argv: string[]): Promise<string> {
   return withNodeGpu(async (k) => {
     const train = await collect(k, model, kit, kit.evalGames(seed, trainGames, nCtx), probe);
     const test = await collect(k, model, kit, kit.evalGames(seed + 1, testGames, nCtx), probe);
+    const baseline = majorityBaseline(train.Y, test.Y, C);
+    console.log(`majority-class baseline (no model): ${(100 * baseline).toFixed(2)}%`);
     const results: Array<{ layer: number; hook: string; test_accuracy: number; train_accuracy: number }> = [];
     const trainCheck = Math.min(20000, train.N);
     for (let l = 0; l < model.config.nLayers; l++) {
@@ -62,7 +64,7 @@ export async function runTrainProbe(argv: string[]): Promise<string> {
     }
     const best = results.reduce((a, b) => (b.test_accuracy > a.test_accuracy ? b : a));
     writeFileSync(join(out, `${kind}-results.json`), JSON.stringify({ game, probe: kind, train_games: trainGames, test_games: testGames, seed, epochs,
-      train_positions: train.N, test_positions: test.N, layers: results, best_layer: best.layer }, null, 2));
+      train_positions: train.N, test_positions: test.N, majority_baseline_accuracy: baseline, layers: results, best_layer: best.layer }, null, 2));
     return `${kind}: best layer ${best.layer} with ${(100 * best.test_accuracy).toFixed(2)}% per-square test accuracy; probes in ${out}`;
   });
 }

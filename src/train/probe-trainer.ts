@@ -93,6 +93,23 @@ export function probePredict(p: ProbeWeights, X: Float32Array, N: number): Uint8
   return out;
 }
 
+/**
+ * The accuracy a probe gets without reading the model: each square's most common class in the
+ * training labels [N, 64], predicted at every test position. A probe near this number has learned
+ * the squares' priors (a chess piece's starting square, a centre disc), not the board.
+ */
+export function majorityBaseline(trainY: Uint8Array, testY: Uint8Array, classes: number): number {
+  const counts = new Uint32Array(64 * classes);
+  for (let i = 0; i < trainY.length; i++) counts[(i % 64) * classes + trainY[i]]++;
+  const pred = new Uint8Array(testY.length);
+  for (let s = 0; s < 64; s++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (counts[s * classes + c] > counts[s * classes + best]) best = c;
+    for (let i = s; i < pred.length; i += 64) pred[i] = best;
+  }
+  return accuracy(pred, testY);
+}
+
 export function accuracy(pred: Uint8Array, Y: Uint8Array): number {
   let ok = 0;
   for (let i = 0; i < Y.length; i++) if (pred[i] === Y[i]) ok++;
