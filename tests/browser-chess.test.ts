@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViteDevServer } from 'vite';
-import { atlasReady, launchChromium, openWorkbench, pageErrors, startVite } from './helpers/browser';
+import { atlasReady, launchChromium, openWorkbench, pageErrors, shippedProbeNote, startVite } from './helpers/browser';
 
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
 let server: ViteDevServer;
@@ -123,6 +123,7 @@ describe('chess in the workbench', () => {
     expect(await again.locator('select[aria-label="game"]').inputValue()).toBe('chess');
     expect(await again.locator('select[aria-label="overlay"]').inputValue()).toBe('probe');
     await expect.poll(() => again.getByTestId('legend').textContent(), { timeout: 60_000 }).toMatch(/Piece probe vs the true board/);
+    expect(await again.getByTestId('legend').textContent()).toContain(shippedProbeNote('chess-gpt-default', 'piece', 'standard-c1.0'));
     await page.close();
     await again.close();
   });

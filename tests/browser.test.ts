@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViteDevServer } from 'vite';
-import { atlasReady, launchChromium, openWorkbench, pageErrors, startVite } from './helpers/browser';
+import { atlasReady, launchChromium, openWorkbench, pageErrors, shippedProbeNote, startVite } from './helpers/browser';
 
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
 // A small feature atlas keeps each page start to seconds on SwiftShader (the default is 200 games).
@@ -111,6 +111,8 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     expect(await page.getByTestId('position').textContent()).toBe('move 8 / 8'); // inspecting did not play
     await page.getByLabel('overlay').selectOption('probe');
     await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(/Linear probe vs the true board.*of 64 squares/);
+    // the legend says how good the probe is, beside guessing each square's most common state
+    expect(await page.getByTestId('legend').textContent()).toContain(shippedProbeNote('othello-gpt-default', 'mine-theirs-empty', 'standard-c1.0'));
     await page.getByLabel('overlay').selectOption('active');
     await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(/What the active features are about/);
     await shot(page, 'square-explorer');

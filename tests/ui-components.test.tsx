@@ -10,6 +10,8 @@ import { buildAtlas } from '../src/metrics/atlas';
 import { Legend } from '../src/app/board/Legend';
 import { OthelloBoard } from '../src/app/board/OthelloBoard';
 import { buildOverlay } from '../src/app/board/overlays';
+import { probeQualityNote } from '../src/app/board/ModelQuality';
+import { parseManifest, type ManifestModel } from '../src/model/manifest';
 import { FeaturesPanel } from '../src/app/panels/FeaturesPanel';
 import { metricsCsv, parseMetricsFile } from '../src/app/panels/metrics-data';
 import { parseNotesFile } from '../src/app/panels/notes';
@@ -66,6 +68,24 @@ describe('board components', () => {
     expect(html.match(/class="swatch"/g)?.length).toBe(11);
   });
 
+  it('says how good the shipped probe is at the loaded layer, beside guessing each square\'s most common class', () => {
+    const probes = [
+      { kind: 'piece', layer: 1, path: 'p1', test_accuracy: 0.7312, baseline_accuracy: 0.7066 },
+      { kind: 'piece', layer: 2, path: 'p2', test_accuracy: 0.9, baseline_accuracy: 0.7066 },
+      { kind: 'mine-theirs-empty', layer: 2, path: 'm2', test_accuracy: 0.8364 },
+    ];
+    const info = { probes } as unknown as ManifestModel;
+    expect(probeQualityNote(info, 'piece', 1)).toBe('probe accuracy on held-out games at layer 1: 73.1% of squares (guessing each square\'s most common piece gets 70.7%)');
+    expect(probeQualityNote(info, 'mine-theirs-empty', 2)).toBe('probe accuracy on held-out games at layer 2: 83.6% of squares'); // an older manifest: no baseline
+    expect(probeQualityNote(info, 'piece', 3)).toBeUndefined();
+    expect(probeQualityNote(undefined, 'piece', 1)).toBeUndefined(); // the user's own model
+    // the manifest keeps a baseline only when it is a fraction
+    const entry = (baseline: unknown) => parseManifest({ models: [{ id: 'm', game: 'chess', random_init: { seed: 1 }, config: JSON.parse(readFileSync(join(__dirname, '..', 'public', 'models', 'chess-gpt-default', 'config.json'), 'utf8')),
+      probes: [{ kind: 'piece', layer: 0, path: 'p', test_accuracy: 0.7, baseline_accuracy: baseline }] }] })[0].probes[0];
+    expect(entry(0.5).baseline_accuracy).toBe(0.5);
+    for (const bad of ['0.5', 7, -1, null]) expect(entry(bad)).not.toHaveProperty('baseline_accuracy');
+  });
+
   it('builds each overlay from the analysis, or says why it cannot', () => {
     const a = syntheticAnalysis(), atlas = syntheticAtlas();
     const inputs = { pos: 4, cells: states[4].cells, analysis: a, atlas, statics: null, feature: 2 };
@@ -73,6 +93,8 @@ describe('board components', () => {
     expect('overlay' in pred && pred.overlay.values[19]).toBe(1);
     const probe = buildOverlay('probe', inputs)!;
     expect('overlay' in probe && probe.legend.note).toMatch(/disagrees \(\d+ of 64 squares\)/);
+    const noted = buildOverlay('probe', { ...inputs, probeNote: 'probe accuracy X' })!;
+    expect('overlay' in noted && noted.legend.note).toMatch(/squares\); number: p\(true state\); probe accuracy X$/);
     const meaning = buildOverlay('feature', inputs)!;
     expect('overlay' in meaning && meaning.legend.title).toBe('Feature 2: best F1 per square');
     expect(buildOverlay('predictions', { ...inputs, pos: 0 })).toEqual({ unavailable: expect.stringMatching(/play a move/) });

@@ -194,7 +194,8 @@ export async function runModelCard(argv: string[]): Promise<string> {
     trained: true, weights: `${id}/model.safetensors`, config: readJson(join(dir, 'config.json'), 'config'), card: `${id}/README.md`,
     metrics: { ...q.manifestMetrics(ev), steps: step, games: step * gamesPerStep },
     hook_points: ['blocks.{l}.hook_resid_post', 'blocks.{l}.mlp.hook_post'],
-    probes: probes.flatMap((p) => p.layers.map((l) => ({ kind: p.probe, layer: l.layer, path: `${id}/probes/${p.probe}-L${l.layer}.safetensors`, test_accuracy: l.test_accuracy }))),
+    probes: probes.flatMap((p) => p.layers.map((l) => ({ kind: p.probe, layer: l.layer, path: `${id}/probes/${p.probe}-L${l.layer}.safetensors`, test_accuracy: l.test_accuracy,
+      ...(p.majority_baseline_accuracy !== undefined ? { baseline_accuracy: p.majority_baseline_accuracy } : {}) }))),
     saes: saes.map((s) => ({ id: s.id, path: s.path, trainer: s.kind, hook: s.hook, format: 'dictionary_learning', metrics: { ...s.metrics, ...supervised(s.id) } })),
     supervised_metrics: readMetricsFolder(dir).map((f) => `${id}/metrics/${f.name}.json`),
   };

@@ -38,6 +38,8 @@ export interface ManifestProbe {
   layer: number;
   path: string;
   test_accuracy: number;
+  /** the same test positions' accuracy without the model: each square's most common training class */
+  baseline_accuracy?: number;
 }
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
@@ -70,7 +72,8 @@ export function parseManifest(json: unknown): ManifestModel[] {
         id: str(e.id), path: str(e.path), trainer: str(e.trainer), hook: str(e.hook), format: str(e.format),
         metrics: typeof e.metrics === 'object' && e.metrics !== null ? (e.metrics as Record<string, unknown>) : {},
       })).filter((e) => e.id && e.path && e.hook),
-      probes: list(m.probes).map((e) => ({ kind: str(e.kind), layer: Number(e.layer), path: str(e.path), test_accuracy: Number(e.test_accuracy) }))
+      probes: list(m.probes).map((e) => ({ kind: str(e.kind), layer: Number(e.layer), path: str(e.path), test_accuracy: Number(e.test_accuracy),
+        ...(typeof e.baseline_accuracy === 'number' && e.baseline_accuracy >= 0 && e.baseline_accuracy <= 1 ? { baseline_accuracy: e.baseline_accuracy } : {}) }))
         .filter((e) => e.kind && e.path && Number.isInteger(e.layer)),
       supervisedMetrics: Array.isArray(m.supervised_metrics) ? m.supervised_metrics.filter((h): h is string => typeof h === 'string') : [],
     };

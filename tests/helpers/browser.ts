@@ -1,11 +1,13 @@
 // Headless Debian Chromium driven by playwright-core, with WebGPU enabled (SwiftShader adapter on
 // machines without a GPU), plus a Vite dev server for the pages under test. Never downloads a browser.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { probeQualityNote } from '../../src/app/board/ModelQuality';
+import { parseManifest } from '../../src/model/manifest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -53,3 +55,13 @@ export async function openWorkbench(browser: BrowserContext, url: string, hash =
 
 export const pageErrors = (page: import('playwright-core').Page) => (page as unknown as { errors: string[] }).errors;
 export const atlasReady = (page: import('playwright-core').Page) => page.waitForFunction(() => !document.querySelector('[data-testid="progress-atlas"]') && !document.querySelector('[data-testid="progress-load"]'), null, { timeout: 120_000 });
+
+/** The probe legend's accuracy note for a shipped model's probe at its SAE's layer, from the manifest the page reads. */
+export function shippedProbeNote(model: string, kind: string, sae: string): string {
+  const info = parseManifest(JSON.parse(readFileSync(join(ROOT, 'public', 'models', 'index.json'), 'utf8'))).find((m) => m.id === model);
+  const hook = info?.saes.find((s) => s.id === sae)?.hook ?? '';
+  const layer = Number(/^blocks\.(\d+)\./.exec(hook)?.[1]);
+  const note = probeQualityNote(info, kind, layer);
+  if (!note) throw new Error(`no ${kind} probe at the layer of ${model}'s ${sae} SAE in the manifest`);
+  return note;
+}

@@ -7,7 +7,7 @@ import { useSession, useView } from '../state/store';
 import { OVERLAYS, type Overlay } from '../state/view';
 import { exportBoard } from './export';
 import { Legend } from './Legend';
-import { ModelQuality } from './ModelQuality';
+import { ModelQuality, probeQualityNote } from './ModelQuality';
 import { OthelloBoard } from './OthelloBoard';
 import { buildOverlay } from './overlays';
 
@@ -28,8 +28,10 @@ export function BoardArea({ legal }: { legal: number[] }) {
   const boardRef = useRef<HTMLDivElement>(null);
   const state = states[view.pos];
   // Overlays are rebuilt only when what they read changes, not on every render (the "active" one loops over features).
-  const result = useMemo(() => buildOverlay(view.overlay, { pos: view.pos, cells: state.cells, analysis, atlas, statics, feature: view.feature }),
-    [view.overlay, view.pos, state, analysis, atlas, statics, view.feature]);
+  const layer = useSession((s) => s.loaded?.layer);
+  const probeNote = probeQualityNote(info, 'mine-theirs-empty', layer);
+  const result = useMemo(() => buildOverlay(view.overlay, { pos: view.pos, cells: state.cells, analysis, atlas, statics, feature: view.feature, probeNote }),
+    [view.overlay, view.pos, state, analysis, atlas, statics, view.feature, probeNote]);
   const overlay = result && 'overlay' in result ? result : null;
   const t = view.pos - 1;
   const probs = analysis && t >= 0 && t < analysis.T ? analysis.probs.subarray(t * 64, (t + 1) * 64) : null;

@@ -12,7 +12,7 @@ import { OVERLAYS, type Overlay } from '../state/view';
 import { buildChessOverlay } from './chess-overlays';
 import { ChessBoard } from './ChessBoard';
 import { Legend } from './Legend';
-import { ModelQuality } from './ModelQuality';
+import { ModelQuality, probeQualityNote } from './ModelQuality';
 
 const OVERLAY_TITLES: Record<Overlay, string> = {
   predictions: 'Next characters (listed below)', probe: 'Piece probe vs true board', feature: 'Feature: meaning per square',
@@ -32,8 +32,10 @@ export function ChessArea() {
   const boards = useMemo(() => transcriptBoards(view.text), [view.text]);
   const t = view.pos - 1;
   const fen = boards.fens[t >= 0 ? boards.completed[t] : 0];
-  const result = useMemo(() => buildChessOverlay(view.overlay, { t, fen, analysis, atlas, statics, feature: view.feature }),
-    [view.overlay, t, fen, analysis, atlas, statics, view.feature]);
+  const layer = useSession((s) => s.loaded?.layer);
+  const probeNote = probeQualityNote(info, 'piece', layer);
+  const result = useMemo(() => buildChessOverlay(view.overlay, { t, fen, analysis, atlas, statics, feature: view.feature, probeNote }),
+    [view.overlay, t, fen, analysis, atlas, statics, view.feature, probeNote]);
   const overlay = result && 'overlay' in result ? result : null;
   const V = CHESS_VOCAB.length;
   const probs = analysis && t >= 0 && t < analysis.T && analysis.probs.length === analysis.T * V ? analysis.probs.subarray(t * V, (t + 1) * V) : null;

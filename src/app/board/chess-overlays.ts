@@ -18,6 +18,8 @@ export interface ChessOverlayInputs {
   atlas: FeatureAtlas | null;
   statics: FeatureStatics | null;
   feature: number | null;
+  /** the probe's measured accuracy, added to its legend */
+  probeNote?: string;
 }
 
 const pct = (p: number) => `${(p * 100).toFixed(p >= 0.1 ? 0 : 1)}%`;
@@ -30,14 +32,14 @@ export function buildChessOverlay(kind: Overlay, inp: ChessOverlayInputs): Overl
   const needsPosition = kind === 'probe' || kind === 'active';
   if (needsPosition && t < 0) return { unavailable: 'step into the game: the model reads the characters so far' };
   if (needsPosition && (!a || t >= a.T)) return { unavailable: a && t >= a.T ? `the model's context holds ${a.T} characters` : 'computing…' };
-  if (kind === 'probe') return probe(a!, t, inp.fen);
+  if (kind === 'probe') return probe(a!, t, inp.fen, inp.probeNote);
   if (kind === 'active') return active(a!, t, inp.atlas, squareName);
   if (inp.feature === null) return { unavailable: 'select a feature first' };
   if (kind === 'feature') return meaning(inp.atlas, inp.feature, squareName, MEANING_NOTE);
   return decoder(inp.statics, inp.feature);
 }
 
-function probe(a: GameAnalysis, t: number, fen: string): OverlayResult {
+function probe(a: GameAnalysis, t: number, fen: string, probeNote?: string): OverlayResult {
   const C = a.probeClasses;
   if (a.boardProbe.length === 0 || C !== 13) return { unavailable: 'no piece probe for this layer' };
   const truth = pieceArray(new Chess(fen));
@@ -56,7 +58,7 @@ function probe(a: GameAnalysis, t: number, fen: string): OverlayResult {
   }
   return {
     overlay: { kind: 'heat', values, marks, labels, tips },
-    legend: { title: 'Piece probe vs the true board', kind: 'heat', low: 'probe right', high: 'probe wrong', note: `the probe's argmax differs from the board on ${wrong} of 64 squares (hover a square for its reading)` },
+    legend: { title: 'Piece probe vs the true board', kind: 'heat', low: 'probe right', high: 'probe wrong', note: `the probe's argmax differs from the board on ${wrong} of 64 squares (hover a square for its reading)${probeNote ? `; ${probeNote}` : ''}` },
   };
 }
 

@@ -17,6 +17,8 @@ export interface OverlayInputs {
   atlas: FeatureAtlas | null;
   statics: FeatureStatics | null;
   feature: number | null;
+  /** the probe's measured accuracy, added to its legend */
+  probeNote?: string;
 }
 
 export type OverlayResult = { overlay: BoardOverlay; legend: LegendSpec } | { unavailable: string };
@@ -31,7 +33,7 @@ export function buildOverlay(kind: Overlay, inp: OverlayInputs): OverlayResult |
   if (needsPosition && t < 0) return { unavailable: 'play a move: the model reads the moves so far' };
   if (needsPosition && (!a || t >= a.T)) return { unavailable: a && t >= a.T ? `the model's context holds ${a.T} moves` : 'computing…' };
   if (kind === 'predictions') return predictions(a!, t);
-  if (kind === 'probe') return probe(a!, t, inp.cells);
+  if (kind === 'probe') return probe(a!, t, inp.cells, inp.probeNote);
   if (kind === 'active') return active(a!, t, inp.atlas, squareLabel);
   if (inp.feature === null) return { unavailable: 'select a feature first' };
   if (kind === 'feature') return meaning(inp.atlas, inp.feature, squareLabel, 'M mine (player who just moved), T theirs (player to move), L legal move; empty left out');
@@ -52,7 +54,7 @@ function predictions(a: GameAnalysis, t: number): OverlayResult {
   };
 }
 
-function probe(a: GameAnalysis, t: number, cells: ArrayLike<number>): OverlayResult {
+function probe(a: GameAnalysis, t: number, cells: ArrayLike<number>, probeNote?: string): OverlayResult {
   if (a.boardProbe.length === 0) return { unavailable: 'no mine/theirs/empty probe for this layer' };
   const mover = t % 2 === 0 ? 1 : -1; // the paper's parity convention: black made move 0
   const colorOf = (cls: number) => (cls === 2 ? mover : cls === 0 ? -mover : 0);
@@ -72,7 +74,7 @@ function probe(a: GameAnalysis, t: number, cells: ArrayLike<number>): OverlayRes
   }
   return {
     overlay: { kind: 'heat', values, ghosts, marks, labels, tips },
-    legend: { title: 'Linear probe vs the true board', kind: 'heat', low: 'probe right', high: 'probe wrong', note: `small dashed disc: the probe's reading; red ring: it disagrees (${wrong} of 64 squares); number: p(true state)` },
+    legend: { title: 'Linear probe vs the true board', kind: 'heat', low: 'probe right', high: 'probe wrong', note: `small dashed disc: the probe's reading; red ring: it disagrees (${wrong} of 64 squares); number: p(true state)${probeNote ? `; ${probeNote}` : ''}` },
   };
 }
 
