@@ -151,6 +151,11 @@ describe('workbench worker core', () => {
     expect(early.mass).toBeLessThan(0.73);
     expect(late.mass).toBeGreaterThan(0.85); // "about 90%"
     expect(late.mass).toBeLessThan(0.95);
+    // "84% of squares right, where guessing ... gets 54%": the shipped layer-3 probe in the manifest
+    const manifest = JSON.parse(readFileSync(join(PUBLIC, 'models', 'index.json'), 'utf8'));
+    const probe = manifest.models.find((m: { id: string }) => m.id === 'othello-gpt-default').probes.find((p: { kind: string; layer: number }) => p.kind === 'mine-theirs-empty' && p.layer === 3);
+    expect(tourView(tour, 2).overlay).toBe('probe');
+    expect(tour.steps[2].caption).toContain(`layer 3 reads every square as mine, theirs or empty: on held-out games it gets ${Math.round(100 * probe.test_accuracy)}% of squares right, where guessing each square's most common state gets ${Math.round(100 * probe.baseline_accuracy)}%`);
   });
 
   it('recovers from a lost device by re-creating it', async () => {

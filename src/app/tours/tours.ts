@@ -33,7 +33,7 @@ export const TOURS: readonly Tour[] = [
     steps: [
       { caption: 'Othello-GPT sees only the list of moves, never the board. Yet after 20 moves about two thirds of its next-move probability sits on the 12 legal squares (white dots) among the 60 it can name.', view: { moves: GAME_A, pos: 20, overlay: 'predictions', panel: 'features', sae: 'standard-c1.0' } },
       { caption: 'Deep into the game the legal moves are few and scattered; the model puts about 90% of its probability on them.', view: { moves: GAME_A, pos: 44, overlay: 'predictions' } },
-      { caption: 'A linear probe on layer 3 reads every square as mine, theirs or empty. Dashed discs: what the probe reads; red rings: where it is wrong.', view: { moves: GAME_A, pos: 44, overlay: 'probe', square: null } },
+      { caption: 'A linear probe on layer 3 reads every square as mine, theirs or empty: on held-out games it gets 84% of squares right, where guessing each square\'s most common state gets 54%. Dashed discs: what the probe reads; red rings: where it is wrong.', view: { moves: GAME_A, pos: 44, overlay: 'probe', square: null } },
       { caption: 'Click any square to see how sure the probe is and which SAE features encode that square.', view: { moves: GAME_A, pos: 44, overlay: 'probe', panel: 'square', square: 42 } },
       { caption: 'The same architecture before training: its predictions ignore the rules. The board knowledge was learned.', view: { model: 'othello-random-init', sae: 'standard-c1.0', moves: GAME_A, pos: 20, overlay: 'predictions', panel: 'features', square: null } },
     ],
