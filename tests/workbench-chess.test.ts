@@ -19,7 +19,7 @@ import { maxRelError } from './helpers/gpu';
 
 const PUBLIC = join(__dirname, '..', 'public');
 const files: Fetcher = async (url) => new Uint8Array(readFileSync(join(PUBLIC, url.replace(/^file:\/\//, ''))));
-const manifest = JSON.parse(readFileSync(join(PUBLIC, 'models', 'index.json'), 'utf8')) as { models: Array<{ id: string; saes: Array<{ id: string; hook: string }>; probes: Array<{ test_accuracy: number }> }> };
+const manifest = JSON.parse(readFileSync(join(PUBLIC, 'models', 'index.json'), 'utf8')) as { models: Array<{ id: string; saes: Array<{ id: string; hook: string }>; probes: Array<{ test_accuracy: number; baseline_accuracy?: number }> }> };
 const chessEntry = manifest.models.find((m) => m.id === 'chess-gpt-default')!;
 const layer = Number(/blocks\.(\d+)\./.exec(chessEntry.saes[0].hook)![1]);
 const GAME = ';1.e4 e5 2.Nf3 Nc6 3.Bb5 a6 4.Ba4 Nf6 5.O-O Be7 6.Re1 b5 7.Bb3 d6';
@@ -114,33 +114,37 @@ describe('workbench worker core, chess', () => {
     const { atlas, games } = await gpu.atlas(200, 2024, () => {});
     const best = bestFeaturesFor(atlas, 'piece-masked-blank', entry, 1)[0];
     expect(best.feature).toBe(f);
-    expect(best.f1).toBeCloseTo(0.86, 1);
-    // every top-activating character shows the rook on h1
+    expect(best.f1).toBeCloseTo(0.82, 1);
+    // 10 of its 12 top-activating characters show the rook on h1
     const texts = games as string[], starts: number[] = [];
     texts.reduce((o, g) => { starts.push(o); return o + Math.min(g.length, 256); }, 0);
     const i = atlas.aliveIndex[f];
+    let withRook = 0;
     for (let k = 0; k < TOP_POSITIONS; k++) {
       const x = atlas.topPositions[i * TOP_POSITIONS + k];
       let g = 0;
       while (g + 1 < starts.length && starts[g + 1] <= x) g++;
-      expect(board(texts[g], x - starts[g])[h1]).toBe(ROOK);
+      if (board(texts[g], x - starts[g])[h1] === ROOK) withRook++;
     }
+    expect(TOP_POSITIONS).toBe(12);
+    expect(withRook).toBe(10);
     // the counterexample: after 5.O-O the rook is on f1 and the feature still fires
     const a = await cpu.analyze(late.text);
     const act = (pos: number) => a.acts[(pos - 1) * a.F + f];
     expect(board(after.text, after.pos - 1)[h1]).toBe(0);
     expect(board(after.text, after.pos - 1)[squareIndex('f1')]).toBe(ROOK);
     expect(act(after.pos)).toBeGreaterThan(0);
-    expect(act(after.pos)).toBeGreaterThan(0.8 * act(first.pos)); // "as strongly as before"
-    // it fires at every '.' up to move 10, at least half as strongly as with the rook on h1, and at
-    // every other character at most a tenth of its weakest '.'
-    const dots = [...late.text.slice(0, late.pos)].flatMap((c, t) => (c === '.' ? [t + 1] : []));
-    expect(dots.length).toBe(10);
+    expect(act(after.pos)).toBeGreaterThan(0.8 * act(first.pos)); // "about as strongly as before"
+    // it fires at every '.' from move 2 to move 10, at least half as strongly as with the rook on h1,
+    // and at every character that is not a '.' at most a tenth of its weakest of those
+    const allDots = [...late.text.slice(0, late.pos)].flatMap((c, t) => (c === '.' ? [t + 1] : []));
+    expect(allDots.length).toBe(10);
+    const dots = allDots.slice(1);
     for (const d of dots) expect(act(d)).toBeGreaterThan(act(first.pos) / 2);
     const weakestDot = Math.min(...dots.map(act));
-    for (let pos = 1; pos <= late.pos; pos++) if (!dots.includes(pos)) expect(act(pos)).toBeLessThan(weakestDot / 10);
-    // "about 73%" at the best layer
-    const best73 = Math.max(...chessEntry.probes.map((p) => p.test_accuracy));
-    expect(Math.round(best73 * 100)).toBe(73);
+    for (let pos = 1; pos <= late.pos; pos++) if (!allDots.includes(pos)) expect(act(pos)).toBeLessThan(weakestDot / 10);
+    // "about 73% ..., hardly more than the 71% that guessing ... gets": the best layer's probe and its baseline
+    const bestProbe = chessEntry.probes.reduce((a, b) => (b.test_accuracy > a.test_accuracy ? b : a));
+    expect(tour.steps[4].caption).toContain(`at its best layer it reads about ${Math.round(bestProbe.test_accuracy * 100)}% of squares right, hardly more than the ${Math.round(bestProbe.baseline_accuracy! * 100)}% that guessing each square's most common piece gets`);
   }, 300_000);
 });

@@ -75,13 +75,13 @@ export const TOURS: readonly Tour[] = [
   {
     id: 'chess-false-friend',
     title: 'Chess: a feature that looks like a rook',
-    summary: 'Feature 898 classifies "white rook on h1" with F1 0.86, yet a counterexample shows it marks where White is to move: how to test what an atlas label claims.',
+    summary: 'Feature 575 classifies "white rook on h1" with F1 0.82, yet a counterexample shows it marks where White is to move: how to test what an atlas label claims.',
     steps: [
       { caption: 'At the "." of move 5 White has not castled, so the rook still stands on h1. The square explorer lists, for each piece that could stand on h1, the SAE features that classify it best on the 200 atlas games.', view: { game: 'chess', model: 'chess-gpt-default', sae: 'standard-c1.0', text: RUY_LOPEZ, pos: dotOf(5), square: 7, panel: 'square', overlay: 'none', feature: null, edits: [] } },
-      { caption: 'Feature 898 is the best single classifier of "white rook on h1" (F1 0.86), and every one of its 12 top-activating characters shows a rook on h1. It looks like a feature that tracks the rook.', view: { feature: 898, overlay: 'feature', panel: 'dashboard' } },
-      { caption: 'Test that reading: after 5.O-O the rook stands on f1 and h1 is empty, yet feature 898 fires at the next "." as strongly as before.', view: { pos: dotOf(6) } },
-      { caption: 'It fires at every "." of this opening and almost nowhere else, rook or no rook: it marks the characters where White is to move, and at most of those in the atlas games the rook simply has not moved yet. F1 found a correlation; a counterexample tells it apart from the board.', view: { pos: dotOf(10) } },
-      { caption: 'The piece probe agrees that this small model has not learned the board yet: at its best layer it reads about 73% of squares right, where Karvonen\'s trained model reaches 99%. Dashed marks: what the probe reads here.', view: { overlay: 'probe', panel: 'features' } },
+      { caption: 'Feature 575 is the best single classifier of "white rook on h1" (F1 0.82), and 10 of its 12 top-activating characters show a rook on h1. It looks like a feature that tracks the rook.', view: { feature: 575, overlay: 'feature', panel: 'dashboard' } },
+      { caption: 'Test that reading: after 5.O-O the rook stands on f1 and h1 is empty, yet feature 575 fires at the next "." about as strongly as before.', view: { pos: dotOf(6) } },
+      { caption: 'It fires at every "." from move 2 to move 10 of this opening and almost nowhere else, rook or no rook: it marks the characters where White is to move, and at most of those in the atlas games the rook simply has not moved yet. F1 found a correlation; a counterexample tells it apart from the board.', view: { pos: dotOf(10) } },
+      { caption: 'The piece probe agrees that this small model has not learned the board yet: at its best layer it reads about 73% of squares right, hardly more than the 71% that guessing each square\'s most common piece gets, where Karvonen\'s trained model reaches 99%. Dashed marks: what the probe reads here.', view: { overlay: 'probe', panel: 'features' } },
     ],
   },
 ];
