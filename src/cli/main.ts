@@ -19,6 +19,7 @@ import { METRICS_USAGE, runMetrics } from './metrics';
 import { INIT_MODEL_USAGE, runInitModel } from './init-model';
 import { GamesFileError } from '../games/othello/games-file';
 import { RunConfigError } from '../train/run-config';
+import { BATCHES_USAGE, EVAL_SET_USAGE, runBatches, runEvalSet } from './torch-data';
 
 const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError, GamesFileError];
 
@@ -31,6 +32,8 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   'train-sae': { usage: TRAIN_SAE_USAGE, run: runTrainSae },
   metrics: { usage: METRICS_USAGE, run: runMetrics },
   'model-card': { usage: MODEL_CARD_USAGE, run: runModelCard },
+  batches: { usage: BATCHES_USAGE, run: runBatches },
+  'eval-set': { usage: EVAL_SET_USAGE, run: runEvalSet },
 };
 
 function usage(): string {
@@ -49,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    console.log(await cmd.run(rest));
+    const message = await cmd.run(rest);
+    if (message) console.log(message);
     return 0;
   } catch (e) {
     if (USER_ERRORS.some((E) => e instanceof E)) {

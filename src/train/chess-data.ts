@@ -29,8 +29,8 @@ export function chessTranscriptsToBatch(transcripts: string[], T: number): Token
   return { B, T, tokens, targets, count, games };
 }
 
-export function chessTrainingBatch(runSeed: number, step: number, B: number, T: number): TokenBatch {
-  return chessTranscriptsToBatch(Array.from({ length: B }, (_, i) => chessGame(trainingSeed(runSeed, step, i), T)), T);
+export function chessTrainingBatch(runSeed: number, step: number, B: number, T: number, first = 0): TokenBatch {
+  return chessTranscriptsToBatch(Array.from({ length: B }, (_, i) => chessGame(trainingSeed(runSeed, step, first + i), T)), T);
 }
 
 export function chessEvalGames(setSeed: number, count: number, T: number): string[] {

@@ -65,7 +65,8 @@ export async function greedyMoves(prefixes: string[], logits: NextCharLogits, V:
 }
 
 export function isLegalSan(fen: string, san: string): boolean {
-  if (san === '') return false;
+  // chess.js reads "--" as a null move, which is no legal chess move.
+  if (san === '' || san.replace(/=/, '').replace(/[+#]?[?!]*$/, '') === '--') return false;
   try {
     new Chess(fen).move(san, { strict: true });
     return true;

@@ -49,8 +49,9 @@ export function gamesToBatch(games: number[][], T: number): TokenBatch {
   return { B, T, tokens, targets, count, games };
 }
 
-export function trainingBatch(runSeed: number, step: number, B: number, T: number): TokenBatch {
-  return gamesToBatch(Array.from({ length: B }, (_, i) => randomGame(mulberry32(trainingSeed(runSeed, step, i)))), T);
+/** The batch of `step`: games first..first+B-1 (a data-parallel rank takes its slice of the step's games). */
+export function trainingBatch(runSeed: number, step: number, B: number, T: number, first = 0): TokenBatch {
+  return gamesToBatch(Array.from({ length: B }, (_, i) => randomGame(mulberry32(trainingSeed(runSeed, step, first + i)))), T);
 }
 
 export function evalGames(setSeed: number, count: number): number[][] {
