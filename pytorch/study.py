@@ -132,7 +132,7 @@ def main():
             json.load(open(os.path.join(folder, 'curve.json')))[-1]['step'] >= json.load(open(cfg_path))['steps']
         if not done:
             cmd = [sys.executable, os.path.join(HERE, 'train.py'), '--config', cfg_path, '--out', folder,
-                   '--max-minutes', str(a.minutes * 1.1)] + (['--bf16'] if a.bf16 else [])
+                   ] + (['--bf16'] if a.bf16 else [])
             if os.path.exists(os.path.join(folder, 'torch-ckpt', 'checkpoint.pt')):
                 cmd.append('--resume')
             subprocess.run(cmd, check=True)

@@ -3,7 +3,10 @@ the WGSL trainer (`npm run cli -- train-model`), at the speed of this machine's 
 
     python3 pytorch/train.py --config configs/othello-default.json --out runs/othello-torch [--resume]
         [--init-from runs/othello-default/model.safetensors] [--max-minutes N] [--stop-after STEPS]
-    torchrun --nproc_per_node 2 pytorch/train.py ...      # data-parallel (gloo on CPUs, NCCL on GPUs)
+    torchrun --standalone --nproc_per_node 2 --redirects 2 --tee 2 pytorch/train.py ...   # data-parallel
+        (gloo on CPUs, NCCL on GPUs; each process streams its slice of every step's games, and the
+        result equals one process on the whole batch. --redirects/--tee are needed with Debian's
+        torch 1.13 on Python 3.11, whose torchrun parses their default "0" to None and crashes.)
 
 Writes to --out: model.safetensors + config.json (TransformerLens layout, loaded by the workbench
 unchanged), history.json (loss every 10 steps), curve.json (held-out legality), and the resumable
