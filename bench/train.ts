@@ -1,5 +1,8 @@
-// Training throughput for the default model config: one WGSL training step (forward, backward,
-// clipping, AdamW) vs the CPU reference step (composed op references + AdamW), same batch.
+// Training throughput for each default model config, in one run: the WGSL training step (forward,
+// backward, clipping, AdamW) on this machine's adapter, the PyTorch trainer's step (pytorch/bench.py:
+// float32, and bfloat16 autocast), and the CPU reference step (composed op references + AdamW) as the
+// anchor every speed-up is measured against.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createNodeGpuContext, nodeShaderSource } from '../src/gpu/node';
 import { Kernels } from '../src/gpu/kernels';
@@ -14,7 +17,11 @@ import type { ModelWeights } from '../src/model/weights';
 const arrays = (w: ModelWeights): Float32Array[] => [w.wE, w.wPos, w.lnFW, w.lnFB, w.wU, w.bU, ...w.layers.flatMap((L) => Object.values(L))];
 
 export async function benchTrain(args: string[]): Promise<void> {
-  const path = args.includes('--config') ? args[args.indexOf('--config') + 1] : 'configs/othello-default.json';
+  const paths = args.includes('--config') ? [args[args.indexOf('--config') + 1]] : ['configs/othello-default.json', 'configs/chess-default.json'];
+  for (const path of paths) await benchOne(path);
+}
+
+async function benchOne(path: string): Promise<void> {
   const run = parseRunConfig(JSON.parse(readFileSync(path, 'utf8')));
   const model = randomModel(run.model, 0);
   const T = run.model.nCtx, tokens = run.batch * T;
@@ -33,10 +40,15 @@ export async function benchTrain(args: string[]): Promise<void> {
   const { grads } = cpuLossAndGrads(model, trainingBatch(9, 1, run.batch, T));
   arrays(model.weights).forEach((p, i) => adamWStep(p, arrays(grads)[i], state[i][0], state[i][1], 1, adam));
   const cpuMs = performance.now() - t0;
-  console.log(`Training step, ${path}: ${run.model.nLayers} layers, d_model ${run.model.dModel}, batch ${run.batch} x ${T} tokens`);
-  console.log(`Adapter: ${ctx.adapterName}; GPU mean of ${reps} steps after warm-up, CPU one step`);
-  console.log('| path | ms / step | tokens/s | speed-up |');
+  const torch = JSON.parse(execFileSync('/usr/bin/python3', ['pytorch/bench.py', '--config', path], { encoding: 'utf8' }).trim().split('\n').at(-1)!);
+  const cpuRate = (tokens / cpuMs) * 1000;
+  const row = (name: string, rate: number) => console.log(`| ${name} | ${((tokens / rate) * 1000).toFixed(0)} | ${rate.toFixed(0)} | ${(rate / cpuRate).toFixed(2)}x |`);
+  console.log(`\nTraining step, ${path}: ${run.model.nLayers} layers, d_model ${run.model.dModel}, batch ${run.batch} x ${T} tokens`);
+  console.log(`Adapter: ${ctx.adapterName}; WGSL mean of ${reps} steps after warm-up, CPU reference one step, PyTorch ${torch.torch} mean of 8 steps after 2 warm-up (${torch.cores} cores)`);
+  console.log('| path | ms / step | tokens/s | speed-up over the CPU reference |');
   console.log('|---|---|---|---|');
-  console.log(`| WGSL training step | ${gpuMs.toFixed(0)} | ${((tokens / gpuMs) * 1000).toFixed(0)} | ${(cpuMs / gpuMs).toFixed(2)}x |`);
-  console.log(`| CPU reference step | ${cpuMs.toFixed(0)} | ${((tokens / cpuMs) * 1000).toFixed(0)} | 1.00x |`);
+  row('PyTorch, bfloat16 autocast, all cores', torch.bf16_tokens_per_s);
+  row('PyTorch, float32, 1 torch thread + OpenBLAS', torch.fp32_tokens_per_s);
+  row('WGSL training step', (tokens / gpuMs) * 1000);
+  row('CPU reference step', cpuRate);
 }
