@@ -110,7 +110,10 @@ def main():
     p.add_argument('--sizes', default='4x128,6x256,8x256')
     p.add_argument('--out', default='runs/study')
     p.add_argument('--bf16', action='store_true')
+    p.add_argument('--rates', default='', help='size=tokens/s pairs measured on a quiet machine, e.g. 6x256=13625 '
+                   '(a rate measured while other work runs would shrink that size\'s schedule)')
     a = p.parse_args()
+    given = dict((k, float(v)) for k, v in (kv.split('=') for kv in a.rates.split(',') if kv))
     metric = BASE[a.game]['metric']
     rows = []
     for size in a.sizes.split(','):
@@ -120,7 +123,7 @@ def main():
         cfg_path = os.path.join(folder, 'run-config.json')
         if not os.path.exists(cfg_path):
             probe = run_config(a.game, layers, d, 1000)
-            rate = measure_rate(probe, a.bf16)
+            rate = given.get(size) or measure_rate(probe, a.bf16)
             # The schedule ends with the time box: the real loop (data from Node, evaluation, checkpoints)
             # ran at ~0.65 of the measured rate in a first try, so 0.6 leaves a margin.
             steps = max(50, int(a.minutes * 60 * rate * 0.6 / (probe['batch'] * probe['model']['n_ctx'])))

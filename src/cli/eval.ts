@@ -8,13 +8,13 @@ import { chessLegality, sampleBoundaries } from '../train/chess-eval';
 import { evalGames } from '../train/data';
 import { evaluateLegalMoves, type LegalMoveMetrics } from '../train/eval';
 import { parseFlags, required, UsageError } from './args';
-import { readModel } from './files';
+import { MODEL_FLAGS, readModel } from './files';
 import { withNodeGpu } from './gpu-context';
 
-export const EVAL_USAGE = 'eval --model <weights.safetensors> --config <config.json> --game othello|chess [--games 2000 (Othello) | 1000 (chess: one position per game)] [--seed 12345] [--backend webgpu|cpu] [--out metrics.json]';
+export const EVAL_USAGE = 'eval --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] --game othello|chess [--games 2000 (Othello) | 1000 (chess: one position per game)] [--seed 12345] [--backend webgpu|cpu] [--out metrics.json]';
 
 export async function runEval(argv: string[]): Promise<string> {
-  const flags = parseFlags(argv, ['model', 'config', 'game', 'games', 'seed', 'backend', 'out']);
+  const flags = parseFlags(argv, [...MODEL_FLAGS, 'game', 'games', 'seed', 'backend', 'out']);
   const game = required(flags, 'game');
   if (game !== 'othello' && game !== 'chess') throw new UsageError(`--game must be othello or chess, not "${game}"`);
   const count = Number(flags.get('games') ?? (game === 'chess' ? 1000 : 2000)), seed = Number(flags.get('seed') ?? 12345);
@@ -22,7 +22,7 @@ export async function runEval(argv: string[]): Promise<string> {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'webgpu' && backend !== 'cpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
-  const model = readModel(required(flags, 'model'), required(flags, 'config'));
+  const model = readModel(flags);
   if (game === 'chess') return evalChess(model, count, seed, backend, flags.get('out'));
   if (model.config.dVocab !== 61) throw new UsageError(`--game othello needs a 61-token Othello model; this one has d_vocab ${model.config.dVocab}`);
   const games = evalGames(seed, count);

@@ -1,10 +1,9 @@
 // Reading user files with one-line errors instead of stack traces.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel } from '../model/adapters';
+import { loadModelFile, type LoadedModel } from '../model/model-file';
 import type { Model } from '../model/weights';
-import { readSafetensors } from '../tensor/safetensors';
-import { UsageError } from './args';
+import { numberFlag, required, UsageError } from './args';
 
 export function readBytes(path: string, what: string): Uint8Array {
   try {
@@ -39,9 +38,19 @@ export function readSaeFolder(dir: string): Map<string, Uint8Array> {
   return files;
 }
 
-/** A model from its weights and HookedTransformerConfig-style JSON, with one-line errors. */
-export function readModel(weightsPath: string, configPath: string): Model {
-  return loadModel(readSafetensors(readBytes(weightsPath, 'model'), 'model').tensors, readJson(configPath, 'config'));
+/** Flags every command that reads a model accepts: the weights, and what the files cannot say. */
+export const MODEL_FLAGS = ['model', 'config', 'n-heads'] as const;
+
+/**
+ * A model from --model (safetensors, or a PyTorch .pt / .pth / .bin checkpoint) with an optional
+ * --config (HookedTransformerConfig or Hugging Face GPT2Config JSON) and --n-heads; without --config
+ * the architecture comes from the file itself. One-line errors.
+ */
+export function readModel(flags: Map<string, string>): LoadedModel {
+  const weightsPath = required(flags, 'model');
+  const configJson = flags.has('config') ? readJson(flags.get('config')!, 'config') : undefined;
+  const nHeads = flags.has('n-heads') ? numberFlag(flags, 'n-heads', undefined, (v) => Number.isSafeInteger(v) && v >= 1 && v <= 1024, 'a positive integer') : undefined;
+  return loadModelFile(readBytes(weightsPath, 'model'), { configJson, nHeads }, `model "${weightsPath}"`);
 }
 
 /** The model's vocabulary must be the game's: an Othello model cannot read chess characters and back. */

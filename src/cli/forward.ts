@@ -10,15 +10,15 @@ import type { Sae } from '../sae/types';
 import { writeSafetensors } from '../tensor/safetensors';
 import type { Tensor } from '../tensor/tensor';
 import { parseFlags, required, UsageError } from './args';
-import { readModel, readSaeFolder } from './files';
+import { MODEL_FLAGS, readModel, readSaeFolder } from './files';
 import { PgnError, pgnToTranscript } from '../games/chess/pgn';
 import { CHESS_VOCAB_SIZE, ChessTokenError, encodeChess } from '../games/chess/tokenizer';
 
 export const FORWARD_USAGE =
-  'forward --model <weights.safetensors> --config <config.json> (--game othello (--moves "<moves>" | --tokens "<ids>") | --game chess --pgn "<movetext>") ' +
+  'forward --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] (--game othello (--moves "<moves>" | --tokens "<ids>") | --game chess --pgn "<movetext>") ' +
   '[--backend cpu|webgpu] [--sae <SAE folder> --sae-hook <hook name>] --out <file.safetensors>';
 
-const FLAGS = ['model', 'config', 'game', 'moves', 'tokens', 'pgn', 'backend', 'sae', 'sae-hook', 'out'] as const;
+const FLAGS = [...MODEL_FLAGS, 'game', 'moves', 'tokens', 'pgn', 'backend', 'sae', 'sae-hook', 'out'] as const;
 
 export function parseTokenList(text: string): number[] {
   const parts = text.trim().split(/[\s,]+/).filter((p) => p !== '');
@@ -72,7 +72,7 @@ export async function runForward(argv: string[]): Promise<string> {
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
   const out = required(flags, 'out');
-  const model = readModel(required(flags, 'model'), required(flags, 'config'));
+  const model = readModel(flags);
   const tokens = game === 'chess' ? chessTokens(flags, model) : othelloTokens(flags, model);
 
   let sae: Sae | undefined;

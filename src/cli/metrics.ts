@@ -13,15 +13,15 @@ import { loadSaeFiles } from '../sae/formats';
 import type { Sae } from '../sae/types';
 import { lossBaseline, lossRecovered } from '../train/sae-eval';
 import { isNonNegativeInt, isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
-import { checkGameModel, readGamesFile, readModel, readSaeFolder } from './files';
+import { checkGameModel, readGamesFile, MODEL_FLAGS, readModel, readSaeFolder } from './files';
 import { probeBaseline, readProbe } from './metrics-probe';
 import { withNodeGpu } from './gpu-context';
 
-export const METRICS_USAGE = 'metrics --model <weights> --config <config> (--sae <SAE folder>[,<folder>...] | --neurons | --probe <probe.safetensors>) --hook <hook name> --game othello|chess ' +
+export const METRICS_USAGE = 'metrics --model <weights> [--config <config>] [--n-heads H] (--sae <SAE folder>[,<folder>...] | --neurons | --probe <probe.safetensors>) --hook <hook name> --game othello|chess ' +
   '(--games-file <file: first half train, second half test> | --train-games 1000 --test-games 1000 --seed 2024) ' +
   '[--bsp <family ids> | all (default: othello mine-yours,mine-yours-blank-mask,valid-moves; chess the board set and the 14 strategy properties)] [--loss-games 50] [--backend webgpu|cpu] --out <metrics.json, or a folder for several SAEs>';
 
-const FLAGS = ['model', 'config', 'sae', 'probe', 'neurons', 'hook', 'game', 'games-file', 'train-games', 'test-games', 'seed', 'bsp', 'loss-games', 'backend', 'out'];
+const FLAGS = [...MODEL_FLAGS, 'sae', 'probe', 'neurons', 'hook', 'game', 'games-file', 'train-games', 'test-games', 'seed', 'bsp', 'loss-games', 'backend', 'out'];
 
 function splits(flags: Map<string, string>, kit: AnyGameKit, nCtx: number): { train: unknown[]; test: unknown[]; source: string } {
   if (flags.has('games-file')) {
@@ -59,7 +59,7 @@ export async function runMetrics(argv: string[]): Promise<string> {
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
   const out = required(flags, 'out');
-  const model = readModel(required(flags, 'model'), required(flags, 'config'));
+  const model = readModel(flags);
   checkGameModel(kit, model);
   const nCtx = model.config.nCtx;
   const tokenize = (g: unknown) => kit.tokens(g, nCtx);

@@ -10,10 +10,10 @@ import { collectActivations } from '../train/activations';
 import { accuracy, majorityBaseline, probePredict, trainProbe } from '../train/probe-trainer';
 import type { Kernels } from '../gpu/kernels';
 import { isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
-import { checkGameModel, readModel } from './files';
+import { checkGameModel, MODEL_FLAGS, readModel } from './files';
 import { withNodeGpu } from './gpu-context';
 
-export const TRAIN_PROBE_USAGE = 'train-probe --model <weights.safetensors> --config <config.json> [--game othello|chess] ' +
+export const TRAIN_PROBE_USAGE = 'train-probe --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] [--game othello|chess] ' +
   '--probe mine-theirs-empty|legal-moves (othello) | piece (chess) [--train-games 2000] [--test-games 500] [--seed 777] [--epochs 4] --out <folder>';
 
 interface Dataset { X: Float32Array[]; Y: Uint8Array; N: number }
@@ -31,7 +31,7 @@ async function collect(k: Kernels, model: Model, kit: AnyGameKit, games: unknown
 }
 
 export async function runTrainProbe(argv: string[]): Promise<string> {
-  const flags = parseFlags(argv, ['model', 'config', 'game', 'probe', 'train-games', 'test-games', 'seed', 'epochs', 'out']);
+  const flags = parseFlags(argv, [...MODEL_FLAGS, 'game', 'probe', 'train-games', 'test-games', 'seed', 'epochs', 'out']);
   const game = flags.get('game') ?? 'othello';
   if (game !== 'othello' && game !== 'chess') throw new UsageError(`--game must be othello or chess, not "${game}"`);
   const kit = gameKit(game);
@@ -41,7 +41,7 @@ export async function runTrainProbe(argv: string[]): Promise<string> {
   const int = (name: string, fallback: number) => numberFlag(flags, name, fallback, isPositiveInt, 'a positive integer');
   const trainGames = int('train-games', 2000), testGames = int('test-games', 500), seed = int('seed', 777), epochs = int('epochs', 4);
   const out = required(flags, 'out');
-  const model = readModel(required(flags, 'model'), required(flags, 'config'));
+  const model = readModel(flags);
   checkGameModel(kit, model);
   const C = probe.classes, d = model.config.dModel, nCtx = model.config.nCtx;
   mkdirSync(out, { recursive: true });

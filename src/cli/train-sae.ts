@@ -6,21 +6,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from '../games/othello/generator';
 import { GpuSae } from '../gpu/sae-runner';
-import { loadModel } from '../model/adapters';
 import { randomArray } from '../model/random';
 import { toDictionaryLearningDict } from '../sae/formats';
 import type { Sae } from '../sae/types';
-import { readSafetensors, writeSafetensors } from '../tensor/safetensors';
+import { writeSafetensors } from '../tensor/safetensors';
 import { collectActivations } from '../train/activations';
 import { gameKit } from '../games/kit';
 import { PAnnealSchedule } from '../train/p-anneal';
 import { lossRecovered, reconstructionMetrics } from '../train/sae-eval';
 import { GpuSaeTrainer } from '../train/sae-trainer';
 import { isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
-import { checkGameModel, readBytes, readJson } from './files';
+import { checkGameModel, MODEL_FLAGS, readModel } from './files';
 import { withNodeGpu } from './gpu-context';
 
-export const TRAIN_SAE_USAGE = 'train-sae --model <weights.safetensors> --config <config.json> [--game othello|chess] --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F ' +
+export const TRAIN_SAE_USAGE = 'train-sae --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] [--game othello|chess] --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F ' +
   '(--coef C | --k K) [--steps 3000] [--batch 1024] [--lr 0.001] [--train-games 2000] [--test-games 200] [--seed 1] --out <folder>';
 
 const KINDS = ['relu', 'p-anneal', 'gated', 'gated-anneal', 'topk'] as const;
@@ -47,7 +46,7 @@ function initSae(kind: (typeof KINDS)[number], d: number, F: number, k: number |
 }
 
 export async function runTrainSae(argv: string[]): Promise<string> {
-  const flags = parseFlags(argv, ['model', 'config', 'game', 'layer', 'kind', 'dict-size', 'coef', 'k', 'steps', 'batch', 'lr', 'train-games', 'test-games', 'seed', 'out']);
+  const flags = parseFlags(argv, [...MODEL_FLAGS, 'game', 'layer', 'kind', 'dict-size', 'coef', 'k', 'steps', 'batch', 'lr', 'train-games', 'test-games', 'seed', 'out']);
   const game = flags.get('game') ?? 'othello';
   if (game !== 'othello' && game !== 'chess') throw new UsageError(`--game must be othello or chess, not "${game}"`);
   const kit = gameKit(game);
@@ -55,8 +54,7 @@ export async function runTrainSae(argv: string[]): Promise<string> {
   if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
   const num = (name: string, fallback: number | undefined, ok: (v: number) => boolean, what: string) => numberFlag(flags, name, fallback, ok, what);
   const posInt = isPositiveInt;
-  const modelBytes = readBytes(required(flags, 'model'), 'model');
-  const model = loadModel(readSafetensors(modelBytes, 'model').tensors, readJson(required(flags, 'config'), 'config'));
+  const model = readModel(flags);
   checkGameModel(kit, model);
   const nCtx = model.config.nCtx;
   const layer = num('layer', undefined, (v) => Number.isSafeInteger(v) && v >= 0 && v < model.config.nLayers, `a layer 0..${model.config.nLayers - 1}`);

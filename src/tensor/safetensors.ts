@@ -7,7 +7,8 @@ import { numel, type Tensor } from './tensor';
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
-const READABLE = new Set(['F32', 'F16', 'BF16', 'I64', 'I32', 'F64']);
+// Integer and bool tensors are read too: checkpoints carry buffers such as TransformerLens' bool attn.mask.
+const READABLE = new Set(['F32', 'F16', 'BF16', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL', 'F64']);
 /** Headers above this size are refused (the format's own reference limit is 100 MB). */
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
@@ -90,6 +91,9 @@ function decode(bytes: Uint8Array, start: number, count: number, dtype: string):
     case 'F64': for (let i = 0; i < count; i++) out[i] = view.getFloat64(i * 8, true); break;
     case 'I32': for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, true); break;
     case 'I64': for (let i = 0; i < count; i++) out[i] = Number(view.getBigInt64(i * 8, true)); break;
+    case 'I16': for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2, true); break;
+    case 'I8': for (let i = 0; i < count; i++) out[i] = view.getInt8(i); break;
+    default: for (let i = 0; i < count; i++) out[i] = view.getUint8(i); break; // U8, BOOL
   }
   return out;
 }
