@@ -5,7 +5,10 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSafetensors } from '../src/tensor/safetensors';
+import { readSafetensors, writeSafetensors } from '../src/tensor/safetensors';
+import { readStateDict } from '../src/model/model-file';
+import { transposeData } from '../src/tensor/tensor';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cli, errorLines } from './helpers/cli';
 
 const TW = join(__dirname, '..', '..', 'shared', 'fixtures', 'torch-written');
@@ -61,3 +64,69 @@ describe('the field\'s checkpoint layouts through `forward`', () => {
     }
   });
 });
+
+const DL = join(TW, 'dl-saes-othello');
+const OTHELLO_MODEL = ['--model', join(TW, 'mingpt-othello-small', 'final.pth'), '--n-heads', '4', '--game', 'othello', '--tokens', inputs.othello_tokens.join(',')];
+
+/** A 2024-07 TopK SAE: the decoder a bare [F, d] parameter, k only in config.json (made from the 2024-12 file's weights). */
+function topk202407(): string {
+  const src = readStateDict(new Uint8Array(readFileSync(join(DL, 'othello-trained_model-layer_1-topk_2024-12/trainer0/ae.pt')))).dict;
+  const dec = src.get('decoder.weight')!; // [d, F]
+  const [d, F] = dec.shape;
+  const folder = join(dir, 'topk_2024-07');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'ae.safetensors'), writeSafetensors([
+    ['encoder.weight', src.get('encoder.weight')!], ['encoder.bias', src.get('encoder.bias')!],
+    ['decoder', { shape: [F, d], data: transposeData(dec.data, d, F) }], ['b_dec', src.get('b_dec')!],
+  ]));
+  const config = JSON.parse(readFileSync(join(DL, 'othello-trained_model-layer_1-topk_2024-12/trainer0/config.json'), 'utf8'));
+  writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
+  return folder;
+}
+
+describe('the paper\'s dictionary_learning SAEs (ae.pt + config.json) with the paper\'s residual convention', () => {
+  const kinds: Array<[string, () => string, string]> = [
+    ['standard (zip)', () => join(DL, 'othello-trained_model-layer_1-standard/trainer0'), 'othello-trained_model-layer_1-standard'],
+    ['gated', () => join(DL, 'othello-trained_model-layer_1-gated/trainer0'), 'othello-trained_model-layer_1-gated'],
+    ['TopK 2024-12 (int64 k and threshold buffers)', () => join(DL, 'othello-trained_model-layer_1-topk_2024-12/trainer0'), 'othello-trained_model-layer_1-topk_2024-12'],
+    ['TopK 2024-07 (bare decoder, k in config.json)', topk202407, 'othello-trained_model-layer_1-topk_2024-12'],
+  ];
+  for (const [label, folder, expectedFrom] of kinds) {
+    it(`${label}: centred automatically from lm_name, raw when asked`, async () => {
+      for (const residual of ['auto', 'raw'] as const) {
+        const out = join(dir, `sae-${residual}.safetensors`);
+        const r = await cli('forward', ...OTHELLO_MODEL, '--sae', folder(), '--backend', 'cpu', ...(residual === 'raw' ? ['--residual', 'raw'] : []), '--out', out);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toContain(residual === 'raw' ? 'raw weights: the residual stream is not centred, as asked' : 'TransformerLens-processed weights: the residual stream is centred, the SAE was trained on Baidicoot/Othello-GPT-Transformer-Lens');
+        const got = readSafetensors(new Uint8Array(readFileSync(out)));
+        expect(got.metadata.sae_hook).toBe('blocks.1.hook_resid_post');
+        const suffix = residual === 'raw' ? 'raw' : 'centred';
+        const acts = JSON.parse(readFileSync(join(DL, expectedFrom, 'trainer0', `expected_acts_${suffix}.json`), 'utf8'));
+        const recon = JSON.parse(readFileSync(join(DL, expectedFrom, 'trainer0', `expected_recon_${suffix}.json`), 'utf8'));
+        expect(relError(got.tensors.get('sae.hook_sae_acts_post')!.data, acts.data)).toBeLessThan(1e-4);
+        expect(relError(got.tensors.get('sae.hook_sae_output')!.data, recon.data)).toBeLessThan(1e-4);
+      }
+    });
+  }
+
+  it('the processed weights predict what the raw ones do, with a centred residual stream', async () => {
+    const out = join(dir, 'centred.safetensors');
+    const r = await cli('forward', ...OTHELLO_MODEL, '--residual', 'centred', '--backend', 'cpu', '--out', out);
+    expect(r.code).toBe(0);
+    const got = readSafetensors(new Uint8Array(readFileSync(out))).tensors;
+    const V = 61, d = 64, logits = expected('mingpt-othello-small', 'expected_logits').data;
+    const lse = (row: ArrayLike<number>) => { const m = Math.max(...Array.from(row)); return m + Math.log(Array.from(row).reduce((s, v) => s + Math.exp(v - m), 0)); };
+    let worst = 0;
+    for (let t = 0; t < 13; t++) {
+      const a = got.get('logits')!.data.subarray(t * V, (t + 1) * V), b = logits.slice(t * V, (t + 1) * V);
+      const la = lse(a), lb = lse(b);
+      for (let v = 0; v < V; v++) worst = Math.max(worst, Math.abs((a[v] - la) - (b[v] - lb)));
+    }
+    expect(worst).toBeLessThan(1e-4);
+    const raw = expected('mingpt-othello-small', 'expected_resid_post_1').data;
+    const mine = got.get('blocks.1.hook_resid_post')!.data;
+    const centred = raw.map((v, i) => { const t = Math.floor(i / d); let m = 0; for (let j = 0; j < d; j++) m += raw[t * d + j]; return v - m / d; });
+    expect(relError(mine, centred)).toBeLessThan(1e-4);
+  });
+});
+

@@ -23,7 +23,7 @@ export function readJson(path: string, what: string): unknown {
   }
 }
 
-/** The SAE-relevant files of a folder (JSON and safetensors), by name. */
+/** The SAE-relevant files of a folder (JSON, safetensors and torch files), by name. */
 export function readSaeFolder(dir: string): Map<string, Uint8Array> {
   let names: string[];
   try {
@@ -34,7 +34,7 @@ export function readSaeFolder(dir: string): Map<string, Uint8Array> {
     throw new UsageError(`cannot read SAE folder "${dir}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (e as Error).message}`);
   }
   const files = new Map<string, Uint8Array>();
-  for (const n of names) if (n.endsWith('.json') || n.endsWith('.safetensors')) files.set(n, readBytes(join(dir, n), 'SAE file'));
+  for (const n of names) if (/\.(json|safetensors|pt|pth)$/.test(n)) files.set(n, readBytes(join(dir, n), 'SAE file'));
   return files;
 }
 

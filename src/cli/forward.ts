@@ -5,8 +5,9 @@ import { cpuForward } from '../model/cpu-forward';
 import { hookNames, hookShape } from '../model/config';
 import type { Model } from '../model/weights';
 import { cpuSae } from '../sae/cpu';
-import { loadSaeFiles } from '../sae/formats';
-import type { Sae } from '../sae/types';
+import { loadSaeFiles, saeHookFor } from '../sae/formats';
+import { processWeights } from '../model/process-weights';
+import { residualConventionOf, type Sae } from '../sae/types';
 import { writeSafetensors } from '../tensor/safetensors';
 import type { Tensor } from '../tensor/tensor';
 import { parseFlags, required, UsageError } from './args';
@@ -16,9 +17,9 @@ import { CHESS_VOCAB_SIZE, ChessTokenError, encodeChess } from '../games/chess/t
 
 export const FORWARD_USAGE =
   'forward --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] (--game othello (--moves "<moves>" | --tokens "<ids>") | --game chess --pgn "<movetext>") ' +
-  '[--backend cpu|webgpu] [--sae <SAE folder> --sae-hook <hook name>] --out <file.safetensors>';
+  '[--backend cpu|webgpu] [--sae <SAE folder> [--sae-hook <hook name>]] [--residual raw|centred] --out <file.safetensors>';
 
-const FLAGS = [...MODEL_FLAGS, 'game', 'moves', 'tokens', 'pgn', 'backend', 'sae', 'sae-hook', 'out'] as const;
+const FLAGS = [...MODEL_FLAGS, 'game', 'moves', 'tokens', 'pgn', 'backend', 'sae', 'sae-hook', 'residual', 'out'] as const;
 
 export function parseTokenList(text: string): number[] {
   const parts = text.trim().split(/[\s,]+/).filter((p) => p !== '');
@@ -72,14 +73,20 @@ export async function runForward(argv: string[]): Promise<string> {
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
   const out = required(flags, 'out');
-  const model = readModel(flags);
-  const tokens = game === 'chess' ? chessTokens(flags, model) : othelloTokens(flags, model);
+  const loaded = readModel(flags);
+  const tokens = game === 'chess' ? chessTokens(flags, loaded) : othelloTokens(flags, loaded);
 
   let sae: Sae | undefined;
   let saeHook: string | undefined;
-  if (flags.has('sae')) {
-    sae = loadSaeFiles(readSaeFolder(flags.get('sae')!));
-    saeHook = flags.get('sae-hook') ?? sae.hookName;
+  if (flags.has('sae')) sae = loadSaeFiles(readSaeFolder(flags.get('sae')!));
+  // The residual convention (spec 1.4(e)): the user's choice, else the SAE's (from its lm_name), else raw.
+  const residualFlag = flags.get('residual');
+  if (residualFlag !== undefined && residualFlag !== 'raw' && residualFlag !== 'centred') throw new UsageError(`--residual must be raw or centred, not ${JSON.stringify(residualFlag.slice(0, 20))}`);
+  const residual = (residualFlag as 'raw' | 'centred' | undefined) ?? (sae && residualConventionOf(sae)) ?? 'raw';
+  const residualWhy = residualFlag ? 'as asked' : sae && residualConventionOf(sae) ? `the SAE was trained on ${sae.lmName}` : 'the default';
+  const model = residual === 'centred' ? processWeights(loaded) : loaded;
+  if (sae) {
+    saeHook = flags.get('sae-hook') ?? saeHookFor(sae, model.config);
     if (!saeHook) throw new UsageError('the SAE files do not name a hook: give --sae-hook');
     if (!hookNames(model.config).includes(saeHook)) throw new UsageError(`unknown hook "${saeHook}" (e.g. blocks.0.hook_resid_post)`);
     const width = hookShape(model.config, saeHook, tokens.length).slice(1).reduce((a, b) => a * b, 1);
@@ -108,12 +115,13 @@ export async function runForward(argv: string[]): Promise<string> {
     tensors.push(['sae.hook_sae_acts_post', { shape: [T, sae.dSae], data: saeOut.acts }]);
     tensors.push(['sae.hook_sae_output', { shape: [T, sae.dIn], data: saeOut.recon }]);
   }
-  const metadata: Record<string, string> = { game, tokens: tokens.join(','), backend, device };
+  const metadata: Record<string, string> = { game, tokens: tokens.join(','), backend, device, residual };
   if (saeHook) metadata.sae_hook = saeHook;
   try {
     writeFileSync(out, writeSafetensors(tensors, { metadata }));
   } catch (e) {
     throw new UsageError(`cannot write "${out}": ${(e as Error).message}`);
   }
-  return `wrote ${tensors.length} tensors for ${T} positions to ${out} (${device})`;
+  const residualNote = residual === 'centred' ? 'TransformerLens-processed weights: the residual stream is centred' : 'raw weights: the residual stream is not centred';
+  return `wrote ${tensors.length} tensors for ${T} positions to ${out} (${device}; ${residualNote}, ${residualWhy})`;
 }

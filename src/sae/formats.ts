@@ -1,5 +1,7 @@
 // Readers for SAE files: SAE-Lens (cfg.json + sae_weights.safetensors) and dictionary_learning
-// state dicts stored as safetensors (spec 4.1), with the class inferred from the keys.
+// state dicts (spec 4.1, 4.4) as `ae.pt` (torch.save, read by the safe reader) or safetensors, with
+// the class inferred from the keys where config.json names none.
+import { readStateDict } from '../model/model-file';
 import { readSafetensors } from '../tensor/safetensors';
 import { shapeStr, transposeData as transpose, type Tensor } from '../tensor/tensor';
 import { SaeFormatError, type Sae } from './types';
@@ -64,33 +66,45 @@ export function parseSaeLens(cfgJson: unknown, weights: Uint8Array): Sae {
 
 /**
  * dictionary_learning state dict (keys per spec 4.1). `config` is the optional config.json
- * ({trainer: {...}}), used only for the hook layer. ReLU AutoEncoders get the loader's decoder
- * normalisation: columns with norm n ≠ 1 are divided by n and encoder row / bias multiplied by n.
+ * ({trainer: {...}, buffer: {...}}): the hook layer, lm_name, and TopK's k where the state dict has
+ * none (the 2024-07 layout). ReLU AutoEncoders get the loader's decoder normalisation: columns with
+ * norm n ≠ 1 are divided by n and encoder row / bias multiplied by n.
  */
 export function parseDictionaryLearning(dict: Map<string, Tensor>, config?: unknown): Sae {
   const what = 'dictionary_learning SAE';
-  const trainer = (config as { trainer?: Record<string, unknown> } | undefined)?.trainer;
-  const layer = trainer?.layer;
-  const hookName = Number.isSafeInteger(layer) ? `blocks.${layer}.hook_resid_post` : undefined;
+  const own = (o: unknown, k: string): unknown => (typeof o === 'object' && o !== null && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined);
+  const trainer = own(config, 'trainer');
+  const layer = own(trainer, 'layer');
+  const lmName = typeof own(trainer, 'lm_name') === 'string' ? (own(trainer, 'lm_name') as string).slice(0, 200) : undefined;
+  const io = own(own(config, 'buffer'), 'io');
+  if (io !== undefined && io !== 'out') throw new SaeFormatError(`${what}: config.json buffer.io ${JSON.stringify(String(io).slice(0, 20))} is not supported (only "out": the block's output)`);
+  // An SAE whose width is the MLP's reads blocks.L.mlp.hook_post (the paper's neuron baselines);
+  // that is decided against the model (saeHookFor), here it is the residual.
+  const hookName = Number.isSafeInteger(layer) && (layer as number) >= 0 && (layer as number) < 1000 ? `blocks.${layer}.hook_resid_post` : undefined;
+  const meta = { hookName, lmName };
   if (dict.has('W_enc') && dict.has('threshold')) {
     const [d, F] = dims(dict, 'W_enc', what);
     return { kind: 'jumprelu', format: 'dictionary_learning', sourceClass: 'JumpReluAutoEncoder', dIn: d, dSae: F,
       wEnc: take(dict, 'W_enc', [d, F], what), bEnc: take(dict, 'b_enc', [F], what), wDec: take(dict, 'W_dec', [F, d], what),
-      bDec: take(dict, 'b_dec', [d], what), threshold: take(dict, 'threshold', [F], what), subtractDecoderBias: false, hookName };
+      bDec: take(dict, 'b_dec', [d], what), threshold: take(dict, 'threshold', [F], what), subtractDecoderBias: false, ...meta };
   }
   if (!dict.has('encoder.weight')) throw new SaeFormatError(`${what}: no encoder weights (expected "encoder.weight" or "W_enc")`);
   const [F, d] = dims(dict, 'encoder.weight', what);
   const wEnc = transpose(take(dict, 'encoder.weight', [F, d], what), F, d); // [F, d] → [d, F]
-  const wDec = transpose(take(dict, 'decoder.weight', [d, F], what), d, F); // [d, F] → [F, d]
-  const common = { format: 'dictionary_learning' as const, dIn: d, dSae: F, wEnc, wDec, subtractDecoderBias: true, hookName };
+  // TopK of 2024-07 keeps the decoder as a bare [F, d] parameter; every other class has an nn.Linear [d, F].
+  const wDec = dict.has('decoder.weight') ? transpose(take(dict, 'decoder.weight', [d, F], what), d, F) : take(dict, 'decoder', [F, d], what).slice();
+  const common = { format: 'dictionary_learning' as const, dIn: d, dSae: F, wEnc, wDec, subtractDecoderBias: true, ...meta };
   if (dict.has('r_mag')) {
     return { ...common, kind: 'gated', sourceClass: 'GatedAutoEncoder', bEnc: new Float32Array(F),
       bDec: take(dict, 'decoder_bias', [d], what), rMag: take(dict, 'r_mag', [F], what),
       bGate: take(dict, 'gate_bias', [F], what), bMag: take(dict, 'mag_bias', [F], what) };
   }
-  if (dict.has('k')) {
-    const k = dict.get('k')!.data[0];
-    if (!Number.isSafeInteger(k) || k <= 0 || k > F) throw new SaeFormatError(`${what}: k must be an integer in 1..${F}`);
+  const configK = own(trainer, 'k');
+  if (dict.has('k') || dict.has('decoder') || own(trainer, 'dict_class') === 'AutoEncoderTopK') {
+    const k = dict.has('k') ? dict.get('k')!.data[0] : configK;
+    if (typeof k !== 'number' || !Number.isSafeInteger(k) || k <= 0 || k > F) {
+      throw new SaeFormatError(`${what}: a TopK SAE needs k, an integer in 1..${F} (in the state dict or config.json's trainer.k)`);
+    }
     return { ...common, kind: 'topk', sourceClass: 'AutoEncoderTopK', bEnc: take(dict, 'encoder.bias', [F], what),
       bDec: take(dict, 'b_dec', [d], what), k };
   }
@@ -99,6 +113,14 @@ export function parseDictionaryLearning(dict: Map<string, Tensor>, config?: unkn
     bDec: take(dict, 'bias', [d], what) };
   normaliseDecoderColumns(sae);
   return sae;
+}
+
+/** The hook an SAE reads on a model: its own hook, moved to the MLP's output when its width is d_mlp. */
+export function saeHookFor(sae: Sae, c: { dModel: number; dMlp: number }): string | undefined {
+  if (sae.hookName && sae.format === 'dictionary_learning' && sae.dIn === c.dMlp && sae.dIn !== c.dModel) {
+    return sae.hookName.replace(/hook_resid_post$/, 'mlp.hook_post');
+  }
+  return sae.hookName;
 }
 
 /** dictionary_learning's AutoEncoder.from_pretrained(normalize_decoder=True) rule. */
@@ -128,11 +150,12 @@ export function loadSaeFiles(files: Map<string, Uint8Array>): Sae {
     }
   };
   if (files.has('cfg.json') && files.has('sae_weights.safetensors')) return parseSaeLens(json('cfg.json'), files.get('sae_weights.safetensors')!);
-  const st = files.has('ae.safetensors') ? ['ae.safetensors'] : [...files.keys()].filter((n) => n.endsWith('.safetensors'));
+  const preferred = ['ae.safetensors', 'ae.pt'].filter((n) => files.has(n));
+  const st = preferred.length ? preferred.slice(0, 1) : [...files.keys()].filter((n) => /\.(safetensors|pt|pth)$/.test(n));
   if (st.length !== 1) {
-    throw new SaeFormatError('no SAE found: expected cfg.json + sae_weights.safetensors (SAE-Lens) or ae.safetensors (dictionary_learning)');
+    throw new SaeFormatError('no SAE found: expected cfg.json + sae_weights.safetensors (SAE-Lens) or ae.pt / ae.safetensors (dictionary_learning)');
   }
-  return parseDictionaryLearning(readSafetensors(files.get(st[0])!, st[0]).tensors, files.has('config.json') ? json('config.json') : undefined);
+  return parseDictionaryLearning(readStateDict(files.get(st[0])!, st[0]).dict, files.has('config.json') ? json('config.json') : undefined);
 }
 
 /** An SAE as a dictionary_learning state dict (spec 4.1 key names), for files other tools can read. */

@@ -27,6 +27,20 @@ export interface Sae {
   bMag?: Float32Array; // [dSae]
   /** hook the SAE was trained on, when the files say */
   hookName?: string;
+  /** the model the SAE was trained on, when the files say (dictionary_learning's lm_name) */
+  lmName?: string;
+}
+
+/**
+ * The residual convention an SAE expects (spec 1.4(e)): the paper's Othello SAEs were trained on
+ * TransformerLens-processed weights, whose residual stream is the raw one minus its mean over
+ * d_model ('centred'); the chess SAEs on the raw Hugging Face model ('raw'). Unknown: undefined.
+ */
+export function residualConventionOf(sae: Sae): 'centred' | 'raw' | undefined {
+  if (!sae.lmName) return undefined;
+  if (/Othello-GPT-Transformer-Lens/i.test(sae.lmName)) return 'centred';
+  if (/^adamkarvonen\/(RandomWeights)?8Layer(Chess|Othello)GPT2$/i.test(sae.lmName)) return 'raw';
+  return undefined;
 }
 
 export class SaeFormatError extends Error {
