@@ -171,9 +171,11 @@ describe('workbench worker core', () => {
   it('bad files and mismatches get clear errors', async () => {
     await expect(loadAssets(request({ model: { kind: 'manifest', id: 'nope' } }), files)).rejects.toThrow(/no model "nope"/);
     await expect(loadAssets(request({ sae: { kind: 'manifest', id: 'nope' } }), files)).rejects.toThrow(/no SAE "nope"/);
-    await expect(loadAssets(request({ model: { kind: 'files', name: 'm.safetensors', weights: new Uint8Array([1, 2, 3]).buffer, config: '{}' } }), files)).rejects.toThrow(/m\.safetensors/);
+    await expect(loadAssets(request({ model: { kind: 'files', name: 'm.safetensors', files: { 'm.safetensors': new Uint8Array([1, 2, 3]).buffer, 'c.json': new TextEncoder().encode('{}').buffer } } }), files)).rejects.toThrow(/m\.safetensors/);
+    await expect(loadAssets(request({ model: { kind: 'files', name: 'c.json', files: { 'c.json': new ArrayBuffer(2) } } }), files)).rejects.toThrow(/no model weights among the files/);
     await expect(loadAssets(request({ sae: { kind: 'files', name: 'x', files: { 'ae.safetensors': new ArrayBuffer(4) } } }), files)).rejects.toThrow(/ae\.safetensors/);
-    await expect(loadAssets(request({ sae: { kind: 'none' }, layer: 9 }), files)).rejects.toThrow(/blocks\.0\.\.3/);
+    // a layer past the model's last (a view made for a deeper model) reads the last layer
+    expect((await loadAssets(request({ sae: { kind: 'none' }, layer: 9 }), files)).hook).toBe('blocks.3.hook_resid_post');
     const noSae = await loadAssets(request({ sae: { kind: 'none' }, layer: 1 }), files);
     expect(noSae.hook).toBe('blocks.1.hook_resid_post');
     expect(noSae.probeNames.length).toBe(2);

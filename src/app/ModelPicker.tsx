@@ -1,19 +1,13 @@
-// Choice of model, SAE and layer from public/models/index.json, or the user's own safetensors files
-// (a model with its HookedTransformer-style config, an SAE in SAE-Lens or dictionary_learning layout).
-import { useRef } from 'react';
+// Choice of model, SAE and layer from public/models/index.json, or the user's own files: a model
+// (safetensors or a PyTorch .pt / .pth / .bin, with an optional config .json) and an SAE (SAE-Lens,
+// or dictionary_learning ae.pt / ae.safetensors + config.json), opened as files, as a folder, or
+// dropped on the page. The residual convention (spec 1.4(e)) is shown and can be overridden.
+import { useEffect, useRef, useState } from 'react';
+import { fromFileList, readAll, sortFiles, type NamedFile } from './open-files';
 import { useSession, useView } from './state/store';
 import { UPLOAD_ID, uploads } from './useWorkbench';
 
-const MAX_FILE = 1 << 30;
-
-async function readFiles(list: FileList | null): Promise<Record<string, ArrayBuffer>> {
-  const out: Record<string, ArrayBuffer> = {};
-  for (const f of Array.from(list ?? [])) {
-    if (f.size > MAX_FILE) throw new Error(`${f.name} is ${(f.size / 2 ** 20).toFixed(0)} MiB; files over 1 GiB are refused`);
-    out[f.name] = await f.arrayBuffer();
-  }
-  return out;
-}
+const NEEDS_HEADS = /does not say how many attention heads/;
 
 export function ModelPicker() {
   const view = useView((s) => s.view);
@@ -22,9 +16,51 @@ export function ModelPicker() {
   const { manifest, patch } = useSession();
   const modelFiles = useRef<HTMLInputElement>(null);
   const saeFiles = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
+  const loaded = useSession((s) => s.loaded);
+  const error = useSession((s) => s.error);
+  const [heads, setHeads] = useState(8);
   const entry = manifest?.find((m) => m.id === view.model);
-  const layers = entry?.config.nLayers ?? 4;
+  const layers = view.model === UPLOAD_ID ? loaded?.nLayers ?? 1 : entry?.config.nLayers ?? loaded?.nLayers ?? 4;
   const fail = (message: string) => patch({ error: message });
+  const bump = () => patch({ uploadVersion: useSession.getState().uploadVersion + 1, error: null });
+
+  /** Opens sorted files: the model, the SAE, or both (a dropped folder may hold both). */
+  const open = async (files: NamedFile[], as?: 'model' | 'sae') => {
+    try {
+      if (files.length === 0) return;
+      const sorted = as === 'model' ? { model: Object.fromEntries(files.map((f) => [f.name.split('/').pop()!, f])), ignored: [] } : as === 'sae' ? { sae: Object.fromEntries(files.map((f) => [f.name.split('/').pop()!, f])), ignored: [] } : sortFiles(files);
+      if (!sorted.model && !('sae' in sorted && sorted.sae)) return fail(`no model or SAE among ${files.map((f) => f.name).join(', ').slice(0, 200)}`);
+      const next: Parameters<typeof set>[0] = { feature: null, edits: [] };
+      if (sorted.model) {
+        const read = await readAll(sorted.model);
+        const name = Object.keys(read).find((n) => !/\.json$/i.test(n)) ?? Object.keys(read)[0];
+        uploads.model = { kind: 'files', name, files: read };
+        Object.assign(next, { model: UPLOAD_ID, sae: 'none' });
+      }
+      if ('sae' in sorted && sorted.sae) {
+        const read = await readAll(sorted.sae);
+        uploads.sae = { kind: 'files', name: Object.keys(read).join(' + '), files: read };
+        next.sae = UPLOAD_ID;
+      }
+      if (sorted.ignored.length) patch({ notice: [...useSession.getState().notice, `not used: ${sorted.ignored.join(', ').slice(0, 200)}`] });
+      set(next);
+      bump();
+    } catch (err) { fail((err as Error).message); }
+  };
+
+  // Files dropped anywhere on the page.
+  useEffect(() => {
+    const over = (e: DragEvent) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); };
+    const drop = (e: DragEvent) => {
+      if (!e.dataTransfer?.files.length) return;
+      e.preventDefault();
+      void open(fromFileList(e.dataTransfer.files));
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => { window.removeEventListener('dragover', over); window.removeEventListener('drop', drop); };
+  });
   return (
     <div className="picker">
       <label>Game <select aria-label="game" value={view.game} onChange={(e) => {
@@ -52,30 +88,42 @@ export function ModelPicker() {
           {Array.from({ length: layers }, (_, l) => <option key={l} value={l}>{l} (resid_post)</option>)}
         </select></label>
       )}
-      <button onClick={() => modelFiles.current?.click()} title="a .safetensors model and its config .json">Open model…</button>
-      <input ref={modelFiles} type="file" multiple accept=".safetensors,.json" hidden data-testid="model-files" onChange={async (e) => {
-        try {
-          const files = await readFiles(e.target.files);
-          e.target.value = '';
-          const names = Object.keys(files);
-          const w = names.find((n) => n.endsWith('.safetensors')), c = names.find((n) => n.endsWith('.json'));
-          if (!w || !c) return fail('open two files together: the model .safetensors and its config .json');
-          uploads.model = { kind: 'files', name: w, weights: files[w], config: new TextDecoder().decode(files[c]) };
-          set({ model: UPLOAD_ID, sae: 'none', feature: null, edits: [] });
-          patch({ uploadVersion: useSession.getState().uploadVersion + 1 });
-        } catch (err) { fail((err as Error).message); }
+      <label title="the residual stream the model shows: the SAE's own convention (auto), the raw stream, or TransformerLens-processed (centred: the raw stream minus its mean over d_model, as the paper's Othello SAEs were trained)">Residual <select aria-label="residual" value={view.residual} onChange={(e) => set({ residual: e.target.value as 'auto' | 'raw' | 'centred' })}>
+        <option value="auto">auto{loaded && view.residual === 'auto' ? ` (${loaded.residual.kind})` : ''}</option>
+        <option value="raw">raw</option>
+        <option value="centred">centred (TransformerLens)</option>
+      </select></label>
+      {loaded && <span className="residual-why" data-testid="residual-why">{loaded.residual.kind}: {loaded.residual.why}</span>}
+      <button onClick={() => modelFiles.current?.click()} title="a model: .safetensors, .pt, .pth or .bin, with its config .json when it has one">Open model…</button>
+      <input ref={modelFiles} type="file" multiple accept=".safetensors,.pt,.pth,.bin,.ckpt,.json" hidden data-testid="model-files" onChange={async (e) => {
+        const files = fromFileList(e.target.files);
+        e.target.value = '';
+        await open(files, 'model');
       }} />
-      <button onClick={() => saeFiles.current?.click()} title="SAE-Lens: cfg.json + sae_weights.safetensors; dictionary_learning: ae.safetensors (+ config.json)">Open SAE…</button>
-      <input ref={saeFiles} type="file" multiple accept=".safetensors,.json" hidden data-testid="sae-files" onChange={async (e) => {
-        try {
-          const files = await readFiles(e.target.files);
-          e.target.value = '';
-          if (Object.keys(files).length === 0) return;
-          uploads.sae = { kind: 'files', name: Object.keys(files).join(' + '), files };
-          set({ sae: UPLOAD_ID, feature: null, edits: [] });
-          patch({ uploadVersion: useSession.getState().uploadVersion + 1 });
-        } catch (err) { fail((err as Error).message); }
+      <button onClick={() => saeFiles.current?.click()} title="SAE-Lens: cfg.json + sae_weights.safetensors; dictionary_learning: ae.pt or ae.safetensors (+ config.json)">Open SAE…</button>
+      <input ref={saeFiles} type="file" multiple accept=".safetensors,.pt,.pth,.json" hidden data-testid="sae-files" onChange={async (e) => {
+        const files = fromFileList(e.target.files);
+        e.target.value = '';
+        await open(files, 'sae');
       }} />
+      <button onClick={() => folder.current?.click()} title="a folder holding a model and/or an SAE (e.g. a dictionary_learning trainerN folder); files can also be dropped on the page">Open folder…</button>
+      <input ref={folder} type="file" hidden data-testid="folder-files" {...{ webkitdirectory: '', directory: '' }} onChange={async (e) => {
+        const files = fromFileList(e.target.files);
+        e.target.value = '';
+        await open(files);
+      }} />
+      {error && NEEDS_HEADS.test(error) && uploads.model && (
+        <form className="heads-form" data-testid="heads-form" onSubmit={(e) => {
+          e.preventDefault();
+          uploads.model = { ...uploads.model!, nHeads: heads };
+          set({ model: UPLOAD_ID, sae: view.sae === UPLOAD_ID ? UPLOAD_ID : 'none' });
+          bump();
+        }}>
+          <label>Attention heads of {uploads.model.name} <input aria-label="attention heads" type="number" min={1} max={1024} value={heads} onChange={(e) => setHeads(Math.max(1, Math.min(1024, Math.floor(Number(e.target.value)) || 1)))} /></label>
+          <button type="submit">Load with {heads} heads</button>
+          <span className="hint">Li et al.'s Othello-GPT and Karvonen's chess models use 8</span>
+        </form>
+      )}
     </div>
   );
 }

@@ -23,7 +23,7 @@ export function useWorkbench(): void {
   const view = useView((s) => s.view);
   const session = useSession();
   const usesUpload = view.model === UPLOAD_ID || view.sae === UPLOAD_ID;
-  const loadKey = `${view.model}|${view.sae}|${view.sae === 'none' ? view.layer : ''}|${usesUpload ? session.uploadVersion : ''}`;
+  const loadKey = `${view.model}|${view.sae}|${view.sae === 'none' ? view.layer : ''}|${view.residual}|${usesUpload ? session.uploadVersion : ''}`;
   const gameOf = (v: typeof view) => (v.game === 'chess' ? v.text : v.moves);
   const movesKey = view.game === 'chess' ? view.text : view.moves.join(',');
   const loadSeq = useRef(0);
@@ -68,7 +68,7 @@ export function useWorkbench(): void {
     const previous = { model: s.loadedView?.model, sae: s.loadedView?.sae, layer: s.loadedView?.layer };
     s.setJob('load', { label: 'Loading model and SAE', done: 0, total: 2 });
     const forceCpu = search().get('cpu') === '1';
-    c.request({ type: 'load', base: base(), model, sae, layer: view.layer, forceCpu }, (label, done, total) => useSession.getState().setJob('load', { label, done, total }))
+    c.request({ type: 'load', base: base(), model, sae, layer: view.layer, residual: view.residual, forceCpu }, (label, done, total) => useSession.getState().setJob('load', { label, done, total }))
       .then((loaded) => {
         if (seq !== loadSeq.current) return;
         const st = useSession.getState();

@@ -33,11 +33,13 @@ export interface View {
   /** classroom tour and step, when presenting */
   tour: string | null;
   step: number;
+  /** the residual stream: the SAE's own convention, raw, or TransformerLens-centred (spec 1.4(e)) */
+  residual: 'auto' | 'raw' | 'centred';
 }
 
 export const DEFAULT_VIEW: View = {
   game: 'othello', model: 'othello-gpt-default', sae: 'standard-c1.0', layer: 3, moves: [], text: '', pos: 0,
-  feature: null, square: null, overlay: 'predictions', panel: 'features', edits: [], tour: null, step: 0,
+  feature: null, square: null, overlay: 'predictions', panel: 'features', edits: [], tour: null, step: 0, residual: 'auto',
 };
 
 /** Where a view of the chess model starts (its SAEs are on layer 2's residual stream or as the manifest says). */
@@ -69,6 +71,7 @@ export function viewToHash(v: View): string {
   if (v.panel !== base.panel) p.set('panel', v.panel);
   if (v.edits.length) p.set('edits', v.edits.map((e) => (e.mode === 'ablate' ? `${e.feature}:ablate` : `${e.feature}:${e.value}`)).join(','));
   if (v.tour) { p.set('tour', v.tour); p.set('step', String(v.step)); }
+  if (v.residual !== 'auto') p.set('residual', v.residual);
   return p.toString();
 }
 
@@ -92,7 +95,7 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
     return { view, problems };
   }
   raw = '';
-  const known = new Set(['model', 'sae', 'layer', 'moves', 'pgn', 'pos', 'feature', 'square', 'overlay', 'panel', 'edits', 'tour', 'step', 'game']);
+  const known = new Set(['model', 'sae', 'layer', 'moves', 'pgn', 'pos', 'feature', 'square', 'overlay', 'panel', 'edits', 'tour', 'step', 'game', 'residual']);
   for (const k of p.keys()) if (!known.has(k)) problems.push(`unknown link field "${k.slice(0, 20)}" ignored`);
   const get = (k: string) => p.get(k);
   const game = get('game');
@@ -105,6 +108,9 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
     if (ID.test(v)) view[k] = v;
     else problems.push(`${k} "${v.slice(0, 20)}" is not a valid id; using ${defaults[k]}`);
   }
+  const residual = get('residual');
+  if (residual === 'raw' || residual === 'centred') view.residual = residual;
+  else if (residual !== null) problems.push(`residual "${residual.slice(0, 10)}" is not raw or centred; using the SAE's own convention`);
   const layer = get('layer');
   if (layer !== null) {
     const l = int(layer, 0, 63);

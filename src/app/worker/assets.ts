@@ -2,12 +2,14 @@
 // (manifest folder or user files) and the manifest's probes for the hook's layer. Every file goes
 // through the format parsers, which check sizes and never execute anything.
 import { loadModel } from '../../model/adapters';
+import { loadModelFile } from '../../model/model-file';
+import { processWeights } from '../../model/process-weights';
 import { toHookedTransformerConfig } from '../../model/config';
 import { parseManifest, type ManifestModel } from '../../model/manifest';
 import { randomModel } from '../../model/random';
 import type { Model } from '../../model/weights';
-import { loadSaeFiles } from '../../sae/formats';
-import type { Sae } from '../../sae/types';
+import { loadSaeFiles, saeHookFor } from '../../sae/formats';
+import { residualConventionOf, type Sae } from '../../sae/types';
 import { readSafetensors } from '../../tensor/safetensors';
 import { parseProbeFile } from '../../train/probe-file';
 import type { LoadRequest } from './protocol';
@@ -43,10 +45,27 @@ export interface AssetBundle extends LoadedAssets {
   saeName?: string;
   layer: number;
   probeNames: string[];
+  residual: { kind: 'raw' | 'centred'; why: string };
+  architectureFrom?: string;
+}
+
+const WEIGHTS = /\.(safetensors|pt|pth|bin|ckpt)$/i;
+
+/** The user's model files: one weights file, an optional config .json. */
+export function modelFromFiles(name: string, files: Record<string, ArrayBuffer>, nHeads?: number) {
+  const names = Object.keys(files);
+  const weights = names.filter((n) => WEIGHTS.test(n));
+  if (weights.length !== 1) {
+    throw new Error(weights.length ? `open one model weights file at a time (got ${weights.join(', ')})` : 'no model weights among the files: expected a .safetensors, .pt, .pth or .bin file');
+  }
+  const configs = names.filter((n) => /\.json$/i.test(n));
+  if (configs.length > 1) throw new Error(`open at most one config .json with the model (got ${configs.join(', ')})`);
+  const configJson = configs.length ? parseJson(new Uint8Array(files[configs[0]]), configs[0]) : undefined;
+  return loadModelFile(new Uint8Array(files[weights[0]]), { configJson, nHeads }, weights[0]);
 }
 
 export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetcher): Promise<AssetBundle> {
-  let model: Model, modelName: string, info: ManifestModel | undefined;
+  let model: Model, modelName: string, info: ManifestModel | undefined, architectureFrom: string | undefined;
   if (req.model.kind === 'manifest') {
     info = await manifestModel(req.base, req.model.id, fetcher);
     modelName = info.name;
@@ -55,14 +74,17 @@ export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetche
       : loadModel(readSafetensors(await fetcher(`${req.base}models/${info.weights}`), info.weights!).tensors, toHookedTransformerConfig(info.config));
   } else {
     modelName = req.model.name;
-    model = loadModel(readSafetensors(new Uint8Array(req.model.weights), req.model.name).tensors, parseJson(req.model.config, 'the model config file'));
+    const loaded = modelFromFiles(req.model.name, req.model.files, req.model.nHeads);
+    model = loaded;
+    architectureFrom = `${loaded.format} ${loaded.container}, architecture from ${loaded.architectureFrom}`;
   }
   // the vocabulary says which game a model plays: 61 Othello tokens, 32 chess characters
   const game = model.config.dVocab === 61 ? 'othello' : model.config.dVocab === 32 ? 'chess' : undefined;
   if (!game) throw new Error(`${modelName} has a vocabulary of ${model.config.dVocab} tokens; Othello models have 61, chess models 32`);
   if (info && info.game !== game) throw new Error(`${modelName} is listed as a ${info.game} model but its vocabulary is ${game}'s`);
 
-  let sae: Sae | undefined, saeName: string | undefined, hook = `blocks.${req.layer}.hook_resid_post`;
+  // A layer past this model's last (a small model opened from a view of a deeper one) reads the last.
+  let sae: Sae | undefined, saeName: string | undefined, hook = `blocks.${Math.min(req.layer, model.config.nLayers - 1)}.hook_resid_post`;
   if (req.sae.kind === 'manifest') {
     const entry = info?.saes.find((s) => s.id === (req.sae as { id: string }).id);
     if (!entry) throw new Error(`${modelName} has no SAE "${req.sae.id}"`);
@@ -75,8 +97,15 @@ export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetche
   } else if (req.sae.kind === 'files') {
     sae = loadSaeFiles(new Map(Object.entries(req.sae.files).map(([k, v]) => [k, new Uint8Array(v)])));
     saeName = req.sae.name;
-    if (sae.hookName) hook = sae.hookName;
+    const own = saeHookFor(sae, model.config);
+    if (own) hook = own;
   }
+  // The residual convention (spec 1.4(e)): the user's choice, else the SAE's, else raw.
+  const convention = sae ? residualConventionOf(sae) : undefined;
+  const choice = req.residual ?? 'auto';
+  const kind = choice === 'auto' ? convention ?? 'raw' : choice;
+  const why = choice !== 'auto' ? 'chosen by you' : convention ? `the SAE was trained on ${sae!.lmName}` : sae?.lmName ? `the SAE names ${sae.lmName}, whose convention is unknown` : 'the default';
+  if (kind === 'centred') model = processWeights(model);
   const m = LAYER_HOOK.exec(hook);
   if (!m || Number(m[1]) >= model.config.nLayers) throw new Error(`the workbench reads residual-stream hooks blocks.0..${model.config.nLayers - 1}.hook_resid_post; "${hook}" is not one`);
   const layer = Number(m[1]);
@@ -88,5 +117,5 @@ export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetche
     probes.push(parseProbeFile(await fetcher(`${req.base}models/${p.path}`), p.path, model.config.dModel));
     probeNames.push(p.kind);
   }
-  return { game, model, hook, sae, probes, modelName, saeName, layer, probeNames };
+  return { game, model, hook, sae, probes, modelName, saeName, layer, probeNames, residual: { kind, why }, architectureFrom };
 }

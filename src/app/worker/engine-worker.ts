@@ -27,7 +27,7 @@ async function handle(id: number, req: Request): Promise<unknown> {
     if (req.forceCpu) bench.gpuProblem = 'the CPU reference was requested';
     const result: Results['load'] = {
       game: assets.game, backend: bench.backend, gpuProblem: bench.gpuProblem, modelName: assets.modelName, hook: assets.hook, layer: assets.layer,
-      nCtx: assets.model.config.nCtx, dSae: assets.sae?.dSae ?? 0, saeName: assets.saeName, probes: assets.probeNames,
+      nLayers: assets.model.config.nLayers, nCtx: assets.model.config.nCtx, residual: assets.residual, architectureFrom: assets.architectureFrom, dSae: assets.sae?.dSae ?? 0, saeName: assets.saeName, probes: assets.probeNames,
       statics: bench.featureStatics(), ms: performance.now() - t0,
     };
     return result;

@@ -3,8 +3,15 @@
 import type { FeatureAtlas } from '../../metrics/atlas';
 import type { Edit, FeatureStatics, GameAnalysis, GameId, GameInput, InterventionResult } from './workbench';
 
-/** Where the model comes from: an entry of public/models/index.json or the user's own files. */
-export type ModelChoice = { kind: 'manifest'; id: string } | { kind: 'files'; name: string; weights: ArrayBuffer; config: string };
+/**
+ * Where the model comes from: an entry of public/models/index.json or the user's own files (a
+ * weights file: safetensors, or a PyTorch .pt / .pth / .bin; optionally a config .json; the head
+ * count when the files cannot say it).
+ */
+export type ModelChoice = { kind: 'manifest'; id: string } | { kind: 'files'; name: string; files: Record<string, ArrayBuffer>; nHeads?: number };
+
+/** Which residual stream the model exposes: the SAE's own convention ('auto'), raw, or TransformerLens-centred (spec 1.4(e)). */
+export type ResidualChoice = 'auto' | 'raw' | 'centred';
 /** Where the SAE comes from; 'none' runs the model alone. */
 export type SaeChoice = { kind: 'none' } | { kind: 'manifest'; id: string } | { kind: 'files'; name: string; files: Record<string, ArrayBuffer> };
 
@@ -14,8 +21,10 @@ export interface LoadRequest {
   base: string;
   model: ModelChoice;
   sae: SaeChoice;
-  /** residual-stream layer to read when there is no SAE (the SAE's own hook otherwise) */
+  /** residual-stream layer to read when there is no SAE (the SAE's own hook otherwise); past the model's last layer, the last */
   layer: number;
+  /** the residual convention; 'auto' by default */
+  residual?: ResidualChoice;
   /** run on the CPU reference even when WebGPU is there (also used by tests) */
   forceCpu?: boolean;
 }
@@ -27,7 +36,12 @@ export interface Loaded {
   modelName: string;
   hook: string;
   layer: number;
+  nLayers: number;
   nCtx: number;
+  /** the residual stream in use and why, in words ("centred: the SAE was trained on ...") */
+  residual: { kind: 'raw' | 'centred'; why: string };
+  /** where the architecture came from, for user files */
+  architectureFrom?: string;
   dSae: number;
   saeName?: string;
   probes: string[];
