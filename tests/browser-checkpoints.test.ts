@@ -4,6 +4,7 @@
 // head count (8 pre-filled), the paper's ae.pt SAE switches the residual stream to TransformerLens'
 // centred one and says why, and files dropped on the page open.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,14 +17,46 @@ const inputs = JSON.parse(readFileSync(join(TW, 'inputs.json'), 'utf8'));
 let server: ViteDevServer;
 let url: string;
 let browser: BrowserContext;
+// A second local server for files opened by URL: /cors/<fixture> allows other origins, /nocors/
+// does not, /slow/ trickles its bytes (to cancel), anything else is a 404. GETs are counted.
+let files: Server;
+let filesUrl: string;
+const gets: string[] = [];
 
 beforeAll(async () => {
   ({ server, url } = await startVite());
   browser = await launchChromium(true);
+  files = createServer((req, res) => {
+    const [, mode, ...rest] = (req.url ?? '').split('/');
+    const path = join(TW, ...rest);
+    const cors = mode !== 'nocors' ? { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-length' } : {};
+    let body: Buffer;
+    try {
+      if (!['cors', 'nocors', 'slow'].includes(mode) || rest.some((p) => p === '..')) throw new Error('no');
+      body = readFileSync(path);
+    } catch {
+      res.writeHead(404, cors).end('not found');
+      return;
+    }
+    if (req.method === 'GET') gets.push(req.url!);
+    res.writeHead(200, { ...cors, 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
+    if (req.method === 'HEAD') { res.end(); return; }
+    if (mode !== 'slow') { res.end(body); return; }
+    let at = 0;
+    const timer = setInterval(() => {
+      if (at >= body.length || res.destroyed) { clearInterval(timer); res.end(); return; }
+      res.write(body.subarray(at, at + 2048));
+      at += 2048;
+    }, 100);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+  filesUrl = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
 });
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  files?.close();
 });
 
 const b64 = (path: string) => readFileSync(path).toString('base64');
@@ -123,6 +156,46 @@ describe('opening the field\'s files through the workbench\'s controls', () => {
       window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, { name: 'lichess_2layers_ckpt_no_optimizer.pt', data: b64(file) });
     await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 60_000 }).toMatch(/lichess_2layers_ckpt_no_optimizer\.pt · blocks\.1\.hook_resid_post/);
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a model by URL: the size first, then progress, the browser cache on reload (no second download), 404, CORS and cancel explained', async () => {
+    const page = await openWorkbench(browser, url, '', '?atlas=8');
+    const openUrl = async (u: string) => {
+      if (!(await page.getByTestId('url-form').isVisible().catch(() => false))) await page.getByRole('button', { name: 'Open URL…' }).click();
+      await page.getByLabel('file URL').fill(u);
+      await page.getByRole('button', { name: 'Check size' }).click();
+    };
+    const file = `${filesUrl}/cors/tl-othello-small/synthetic_model.pth`;
+    await openUrl(file);
+    await expect.poll(() => page.getByTestId('url-ask').textContent(), { timeout: 30_000 }).toMatch(/Open a model from 127\.0\.0\.1:\d+: synthetic_model\.pth \(0\.4 MB\)/);
+    expect(gets).toEqual([]); // nothing downloaded before the user says so
+    await page.getByRole('button', { name: 'Download' }).click();
+    await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 60_000 }).toMatch(/synthetic_model\.pth · blocks\.1\.hook_resid_post/);
+    expect(gets).toHaveLength(1);
+    expect(await page.getByTestId('notice').textContent()).toMatch(/synthetic_model\.pth downloaded and kept in the browser cache/);
+    expect(decodeURIComponent(new URL(page.url()).hash)).toContain(`modelUrl=${file}`);
+    // the shared link: asks first, then reads the browser cache
+    await page.reload();
+    await expect.poll(() => page.getByTestId('url-ask').textContent(), { timeout: 60_000 }).toMatch(/This link opens a model from .*synthetic_model\.pth \(in the browser cache\)/);
+    await page.getByRole('button', { name: 'Download' }).click();
+    await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 60_000 }).toMatch(/synthetic_model\.pth · blocks\.1/);
+    expect(await page.getByTestId('notice').textContent()).toMatch(/read from the browser cache \(not downloaded again\)/);
+    expect(gets).toHaveLength(1);
+    // a 404, and a server that does not allow other origins
+    await openUrl(`${filesUrl}/cors/no-such-file.pth`);
+    await expect.poll(() => page.getByTestId('error').textContent(), { timeout: 30_000 }).toMatch(/answered HTTP 404 Not Found for no-such-file\.pth/);
+    await openUrl(`${filesUrl}/nocors/tl-othello-small/synthetic_model.pth`);
+    await expect.poll(() => page.getByTestId('error').textContent(), { timeout: 30_000 }).toMatch(/could not be read from this page: either the server does not allow other sites to read its files \(no CORS header/);
+    // cancel a slow download: the loaded model stays
+    await openUrl(`${filesUrl}/slow/mingpt-othello-small/final.pth`);
+    await expect.poll(() => page.getByTestId('url-ask').textContent(), { timeout: 30_000 }).toMatch(/final\.pth \(0\.5 MB\)/);
+    await page.getByRole('button', { name: 'Download' }).click();
+    await expect.poll(() => page.getByTestId('download-progress').getAttribute('aria-valuenow'), { timeout: 30_000 }).not.toBe('0');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByTestId('error').textContent(), { timeout: 30_000 }).toMatch(/final\.pth: download cancelled/);
+    expect(await page.getByTestId('gpu-status').textContent()).toMatch(/synthetic_model\.pth/);
     expect(pageErrors(page)).toEqual([]);
     await page.close();
   });

@@ -3,7 +3,9 @@
 // or dictionary_learning ae.pt / ae.safetensors + config.json), opened as files, as a folder, or
 // dropped on the page. The residual convention (spec 1.4(e)) is shown and can be overridden.
 import { useEffect, useRef, useState } from 'react';
-import { fromFileList, readAll, sortFiles, type NamedFile } from './open-files';
+import { fromFileList } from './open-files';
+import { RemoteOpen } from './RemoteOpen';
+import { useOpenFiles } from './useOpenFiles';
 import { useSession, useView } from './state/store';
 import { UPLOAD_ID, uploads } from './useWorkbench';
 
@@ -22,32 +24,9 @@ export function ModelPicker() {
   const [heads, setHeads] = useState(8);
   const entry = manifest?.find((m) => m.id === view.model);
   const layers = view.model === UPLOAD_ID ? loaded?.nLayers ?? 1 : entry?.config.nLayers ?? loaded?.nLayers ?? 4;
-  const fail = (message: string) => patch({ error: message });
   const bump = () => patch({ uploadVersion: useSession.getState().uploadVersion + 1, error: null });
 
-  /** Opens sorted files: the model, the SAE, or both (a dropped folder may hold both). */
-  const open = async (files: NamedFile[], as?: 'model' | 'sae') => {
-    try {
-      if (files.length === 0) return;
-      const sorted = as === 'model' ? { model: Object.fromEntries(files.map((f) => [f.name.split('/').pop()!, f])), ignored: [] } : as === 'sae' ? { sae: Object.fromEntries(files.map((f) => [f.name.split('/').pop()!, f])), ignored: [] } : sortFiles(files);
-      if (!sorted.model && !('sae' in sorted && sorted.sae)) return fail(`no model or SAE among ${files.map((f) => f.name).join(', ').slice(0, 200)}`);
-      const next: Parameters<typeof set>[0] = { feature: null, edits: [] };
-      if (sorted.model) {
-        const read = await readAll(sorted.model);
-        const name = Object.keys(read).find((n) => !/\.json$/i.test(n)) ?? Object.keys(read)[0];
-        uploads.model = { kind: 'files', name, files: read };
-        Object.assign(next, { model: UPLOAD_ID, sae: 'none' });
-      }
-      if ('sae' in sorted && sorted.sae) {
-        const read = await readAll(sorted.sae);
-        uploads.sae = { kind: 'files', name: Object.keys(read).join(' + '), files: read };
-        next.sae = UPLOAD_ID;
-      }
-      if (sorted.ignored.length) patch({ notice: [...useSession.getState().notice, `not used: ${sorted.ignored.join(', ').slice(0, 200)}`] });
-      set(next);
-      bump();
-    } catch (err) { fail((err as Error).message); }
-  };
+  const open = useOpenFiles();
 
   // Files dropped anywhere on the page.
   useEffect(() => {
@@ -112,6 +91,7 @@ export function ModelPicker() {
         e.target.value = '';
         await open(files);
       }} />
+      <RemoteOpen open={open} />
       {error && NEEDS_HEADS.test(error) && uploads.model && (
         <form className="heads-form" data-testid="heads-form" onSubmit={(e) => {
           e.preventDefault();

@@ -42,6 +42,7 @@ export function useWorkbench(): void {
     const seq = ++loadSeq.current;
     let model: ModelChoice = { kind: 'manifest', id: view.model };
     if (view.model === UPLOAD_ID) {
+      if (!uploads.model && view.modelUrl) return; // a linked model by URL: the page asks before downloading it (RemoteOpen)
       if (!uploads.model) { useView.getState().set({ model: manifest[0].id }); s.patch({ notice: [...s.notice, 'your own model file is not part of a link; load it again'] }); return; }
       model = uploads.model;
     } else if (!manifest.some((m) => m.id === view.model && m.game === view.game)) {
@@ -52,7 +53,8 @@ export function useWorkbench(): void {
     }
     let sae: SaeChoice = view.sae === 'none' ? { kind: 'none' } : { kind: 'manifest', id: view.sae };
     if (view.sae === UPLOAD_ID) {
-      if (!uploads.sae) { useView.getState().set({ sae: 'none' }); return; }
+      if (!uploads.sae && view.saeUrl) return; // asked before downloading (RemoteOpen)
+      if (!uploads.sae) { useView.getState().set({ sae: 'none' }); s.patch({ notice: [...s.notice, 'your own SAE file is not part of a link; load it again'] }); return; }
       sae = uploads.sae;
     } else if (sae.kind === 'manifest') {
       const entry = manifest.find((m) => m.id === view.model);

@@ -8,6 +8,7 @@ import { Kernels } from '../../src/gpu/kernels';
 import { GpuModel } from '../../src/gpu/model-runner';
 import { GpuSae } from '../../src/gpu/sae-runner';
 import { processWeights } from '../../src/model/process-weights';
+import type { Model } from '../../src/model/weights';
 import { loadSaeFiles, saeHookFor } from '../../src/sae/formats';
 import { residualConventionOf } from '../../src/sae/types';
 
@@ -21,7 +22,7 @@ async function run(r: Run) {
     const kernels = new Kernels(ctx, browserShaderSource);
     const files = Object.fromEntries(Object.entries(r.model).map(([k, v]) => [k, bytes(v)]));
     const t0 = performance.now();
-    let model = modelFromFiles('model', files, r.nHeads);
+    let model: Model = modelFromFiles('model', files, r.nHeads);
     const openMs = performance.now() - t0;
     const sae = r.sae ? loadSaeFiles(new Map(Object.entries(r.sae).map(([k, v]) => [k, new Uint8Array(bytes(v))]))) : undefined;
     const residual = sae ? residualConventionOf(sae) ?? 'raw' : 'raw';

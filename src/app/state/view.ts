@@ -35,11 +35,15 @@ export interface View {
   step: number;
   /** the residual stream: the SAE's own convention, raw, or TransformerLens-centred (spec 1.4(e)) */
   residual: 'auto' | 'raw' | 'centred';
+  /** a model / an SAE opened by URL (an SAE may need several files, space-separated); a link asks before downloading them */
+  modelUrl: string | null;
+  saeUrl: string | null;
 }
 
 export const DEFAULT_VIEW: View = {
   game: 'othello', model: 'othello-gpt-default', sae: 'standard-c1.0', layer: 3, moves: [], text: '', pos: 0,
   feature: null, square: null, overlay: 'predictions', panel: 'features', edits: [], tour: null, step: 0, residual: 'auto',
+  modelUrl: null, saeUrl: null,
 };
 
 /** Where a view of the chess model starts (its SAEs are on layer 2's residual stream or as the manifest says). */
@@ -72,6 +76,8 @@ export function viewToHash(v: View): string {
   if (v.edits.length) p.set('edits', v.edits.map((e) => (e.mode === 'ablate' ? `${e.feature}:ablate` : `${e.feature}:${e.value}`)).join(','));
   if (v.tour) { p.set('tour', v.tour); p.set('step', String(v.step)); }
   if (v.residual !== 'auto') p.set('residual', v.residual);
+  if (v.modelUrl) p.set('modelUrl', v.modelUrl);
+  if (v.saeUrl) p.set('saeUrl', v.saeUrl);
   return p.toString();
 }
 
@@ -95,7 +101,7 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
     return { view, problems };
   }
   raw = '';
-  const known = new Set(['model', 'sae', 'layer', 'moves', 'pgn', 'pos', 'feature', 'square', 'overlay', 'panel', 'edits', 'tour', 'step', 'game', 'residual']);
+  const known = new Set(['model', 'sae', 'layer', 'moves', 'pgn', 'pos', 'feature', 'square', 'overlay', 'panel', 'edits', 'tour', 'step', 'game', 'residual', 'modelUrl', 'saeUrl']);
   for (const k of p.keys()) if (!known.has(k)) problems.push(`unknown link field "${k.slice(0, 20)}" ignored`);
   const get = (k: string) => p.get(k);
   const game = get('game');
@@ -107,6 +113,13 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
     if (v === null) continue;
     if (ID.test(v)) view[k] = v;
     else problems.push(`${k} "${v.slice(0, 20)}" is not a valid id; using ${defaults[k]}`);
+  }
+  for (const k of ['modelUrl', 'saeUrl'] as const) {
+    const v = get(k);
+    if (v === null) continue;
+    const urls = v.trim().split(/\s+/);
+    const ok = v.length <= 2048 && urls.length <= 4 && urls.every((u) => { try { return ['http:', 'https:'].includes(new URL(u).protocol); } catch { return false; } });
+    if (ok) view[k] = urls.join(' '); else problems.push(`${k} is not a list of http(s) URLs; ignored`);
   }
   const residual = get('residual');
   if (residual === 'raw' || residual === 'centred') view.residual = residual;
