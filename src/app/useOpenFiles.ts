@@ -4,7 +4,7 @@
 import { readAll, sortFiles, type NamedFile } from './open-files';
 import { useSession, useView } from './state/store';
 import type { View } from './state/view';
-import { UPLOAD_ID, uploads } from './useWorkbench';
+import { newUploadKey, UPLOAD_ID, uploads } from './useWorkbench';
 
 export type OpenFiles = (files: NamedFile[], as?: 'model' | 'sae', from?: { modelUrl?: string; saeUrl?: string }) => Promise<void>;
 
@@ -22,13 +22,13 @@ export function useOpenFiles(): OpenFiles {
       if (model) {
         const read = await readAll(model);
         const name = Object.keys(read).find((n) => !/\.json$/i.test(n)) ?? Object.keys(read)[0];
-        uploads.model = { kind: 'files', name, files: read };
+        uploads.model = { kind: 'files', name, files: read, key: newUploadKey() };
         Object.assign(next, { model: UPLOAD_ID, modelUrl: from.modelUrl ?? null });
         if (!sae) Object.assign(next, { sae: 'none', saeUrl: null });
       }
       if (sae) {
         const read = await readAll(sae);
-        uploads.sae = { kind: 'files', name: Object.keys(read).join(' + '), files: read };
+        uploads.sae = { kind: 'files', name: Object.keys(read).join(' + '), files: read, key: newUploadKey() };
         Object.assign(next, { sae: UPLOAD_ID, saeUrl: from.saeUrl ?? null });
       }
       if (sorted.ignored.length) patch({ notice: [...useSession.getState().notice, `not used: ${sorted.ignored.join(', ').slice(0, 200)}`] });

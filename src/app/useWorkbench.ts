@@ -10,6 +10,11 @@ import { WorkerClient } from './worker/client';
 /** Files the user loaded in this tab (never part of a link). */
 export const uploads: { model?: Extract<ModelChoice, { kind: 'files' }>; sae?: Extract<SaeChoice, { kind: 'files' }> } = {};
 export const UPLOAD_ID = 'my-file';
+/** Keys of uploads already handed to the worker. */
+const sentKeys = new Set<string>();
+let uploadCount = 0;
+/** A fresh key for newly opened files. */
+export const newUploadKey = () => `upload-${++uploadCount}`;
 
 const base = () => new URL(import.meta.env.BASE_URL, location.href).href;
 const search = () => new URLSearchParams(location.search);
@@ -70,7 +75,20 @@ export function useWorkbench(): void {
     const previous = { model: s.loadedView?.model, sae: s.loadedView?.sae, layer: s.loadedView?.layer };
     s.setJob('load', { label: 'Loading model and SAE', done: 0, total: 2 });
     const forceCpu = search().get('cpu') === '1';
-    c.request({ type: 'load', base: base(), model, sae, layer: view.layer, residual: view.residual, forceCpu }, (label, done, total) => useSession.getState().setJob('load', { label, done, total }))
+    // The user's files go to the worker once, transferred rather than copied (a 100 MB checkpoint
+    // would otherwise be copied again on every load); later loads name them by key.
+    const transfer: ArrayBuffer[] = [];
+    const once = <T extends { kind: string; files?: Record<string, ArrayBuffer>; key?: string }>(choice: T): T => {
+      if (choice.kind !== 'files' || !choice.key) return choice;
+      if (!sentKeys.has(choice.key)) {
+        sentKeys.add(choice.key);
+        transfer.push(...Object.values(choice.files ?? {}));
+        return choice;
+      }
+      return { ...choice, files: {} };
+    };
+    const request = { type: 'load' as const, base: base(), model: once(model), sae: once(sae), layer: view.layer, residual: view.residual, forceCpu };
+    c.request(request, (label, done, total) => useSession.getState().setJob('load', { label, done, total }), transfer)
       .then((loaded) => {
         if (seq !== loadSeq.current) return;
         const st = useSession.getState();

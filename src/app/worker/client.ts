@@ -25,11 +25,12 @@ export class WorkerClient {
     };
   }
 
-  request<K extends Request['type']>(req: Extract<Request, { type: K }>, progress?: ProgressListener): Promise<Results[K]> {
+  /** `transfer`: buffers handed to the worker instead of copied (they are unusable here afterwards). */
+  request<K extends Request['type']>(req: Extract<Request, { type: K }>, progress?: ProgressListener, transfer: Transferable[] = []): Promise<Results[K]> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
-      this.worker.postMessage({ id, req });
+      this.worker.postMessage({ id, req }, transfer);
     });
   }
 

@@ -14,12 +14,27 @@ let fast: Promise<void> = Promise.resolve();
 
 const post = (reply: Reply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 
+/** The user's files, kept here after their one transfer from the page (the last few of each kind). */
+const held = new Map<string, Record<string, ArrayBuffer>>();
+
+function resolveFiles<T extends { kind: string; files?: Record<string, ArrayBuffer>; key?: string }>(choice: T): T {
+  if (choice.kind !== 'files' || !choice.key) return choice;
+  if (choice.files && Object.keys(choice.files).length) {
+    held.set(choice.key, choice.files);
+    while (held.size > 4) held.delete(held.keys().next().value!);
+    return choice;
+  }
+  const files = held.get(choice.key);
+  if (!files) throw new Error('the file is no longer held by the workbench; open it again');
+  return { ...choice, files };
+}
+
 async function handle(id: number, req: Request): Promise<unknown> {
   const progress = (label: string) => (done: number, total: number) => post({ id, kind: 'progress', label, done, total });
   if (req.type === 'load') {
     const t0 = performance.now();
     progress('loading model and SAE')(0, 2);
-    const assets = await loadAssets(req);
+    const assets = await loadAssets({ ...req, model: resolveFiles(req.model), sae: resolveFiles(req.sae) });
     progress('starting the GPU')(1, 2);
     bench?.destroy();
     const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;

@@ -8,12 +8,18 @@ import type { Edit, FeatureStatics, GameAnalysis, GameId, GameInput, Interventio
  * weights file: safetensors, or a PyTorch .pt / .pth / .bin; optionally a config .json; the head
  * count when the files cannot say it).
  */
-export type ModelChoice = { kind: 'manifest'; id: string } | { kind: 'files'; name: string; files: Record<string, ArrayBuffer>; nHeads?: number };
+export type ModelChoice = { kind: 'manifest'; id: string } | { kind: 'files'; name: string; files: Record<string, ArrayBuffer>; nHeads?: number; key?: string };
 
 /** Which residual stream the model exposes: the SAE's own convention ('auto'), raw, or TransformerLens-centred (spec 1.4(e)). */
 export type ResidualChoice = 'auto' | 'raw' | 'centred';
 /** Where the SAE comes from; 'none' runs the model alone. */
-export type SaeChoice = { kind: 'none' } | { kind: 'manifest'; id: string } | { kind: 'files'; name: string; files: Record<string, ArrayBuffer> };
+export type SaeChoice = { kind: 'none' } | { kind: 'manifest'; id: string } | { kind: 'files'; name: string; files: Record<string, ArrayBuffer>; key?: string };
+
+/**
+ * A user's files cross to the worker once, transferred (not copied): a choice with a `key` and no
+ * files names files the worker already holds under that key.
+ */
+export type UploadKey = string;
 
 export interface LoadRequest {
   type: 'load';
