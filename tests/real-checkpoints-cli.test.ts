@@ -128,5 +128,16 @@ describe('the paper\'s dictionary_learning SAEs (ae.pt + config.json) with the p
     const centred = raw.map((v, i) => { const t = Math.floor(i / d); let m = 0; for (let j = 0; j < d; j++) m += raw[t * d + j]; return v - m / d; });
     expect(relError(mine, centred)).toBeLessThan(1e-4);
   });
+
+  it('`metrics` on the paper\'s SAE runs on the centred stream too, and says so', async () => {
+    const out = join(dir, 'metrics.json');
+    const r = await cli('metrics', '--model', join(TW, 'mingpt-othello-small', 'final.pth'), '--n-heads', '4', '--sae', join(DL, 'othello-trained_model-layer_1-standard/trainer0'),
+      '--hook', 'blocks.1.hook_resid_post', '--game', 'othello', '--train-games', '16', '--test-games', '16', '--loss-games', '4', '--backend', 'cpu', '--out', out);
+    expect(errorLines(r.stderr)).toEqual([]); // stderr carries progress lines
+    expect(r.stdout).toContain('TransformerLens-processed weights: the residual stream is centred, the SAE was trained on Baidicoot/Othello-GPT-Transformer-Lens');
+    const m = JSON.parse(readFileSync(out, 'utf8'));
+    expect(m.residual).toBe('centred');
+    expect(m.l0).toBeGreaterThan(0);
+  });
 });
 

@@ -2,6 +2,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelFile, type LoadedModel } from '../model/model-file';
+import { processWeights } from '../model/process-weights';
+import { residualConventionOf, type Sae } from '../sae/types';
 import type { Model } from '../model/weights';
 import { numberFlag, required, UsageError } from './args';
 
@@ -38,8 +40,24 @@ export function readSaeFolder(dir: string): Map<string, Uint8Array> {
   return files;
 }
 
-/** Flags every command that reads a model accepts: the weights, and what the files cannot say. */
-export const MODEL_FLAGS = ['model', 'config', 'n-heads'] as const;
+/** Flags every command that reads a model accepts: the weights, what the files cannot say, and the residual convention. */
+export const MODEL_FLAGS = ['model', 'config', 'n-heads', 'residual'] as const;
+
+/**
+ * The residual convention (spec 1.4(e)): --residual raw|centred, else the SAEs' own (from their
+ * lm_name: the paper's Othello SAEs read TransformerLens' centred stream), else raw. Returns the
+ * model to run (TransformerLens-processed for 'centred') and the choice in words.
+ */
+export function withResidual(flags: Map<string, string>, model: Model, saes: Sae[] = []): { model: Model; residual: 'raw' | 'centred'; note: string } {
+  const asked = flags.get('residual');
+  if (asked !== undefined && asked !== 'raw' && asked !== 'centred') throw new UsageError(`--residual must be raw or centred, not ${JSON.stringify(asked.slice(0, 20))}`);
+  const own = [...new Set(saes.map(residualConventionOf).filter((c) => c !== undefined))];
+  if (!asked && own.length > 1) throw new UsageError('the SAEs were trained on different residual conventions (raw and centred): give --residual');
+  const residual = (asked as 'raw' | 'centred' | undefined) ?? own[0] ?? 'raw';
+  const why = asked ? 'as asked' : own.length ? `the SAE was trained on ${saes.find((s) => residualConventionOf(s))!.lmName}` : 'the default';
+  const note = `${residual === 'centred' ? 'TransformerLens-processed weights: the residual stream is centred' : 'raw weights: the residual stream is not centred'}, ${why}`;
+  return { model: residual === 'centred' ? processWeights(model) : model, residual, note };
+}
 
 /**
  * A model from --model (safetensors, or a PyTorch .pt / .pth / .bin checkpoint) with an optional

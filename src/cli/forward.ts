@@ -6,12 +6,11 @@ import { hookNames, hookShape } from '../model/config';
 import type { Model } from '../model/weights';
 import { cpuSae } from '../sae/cpu';
 import { loadSaeFiles, saeHookFor } from '../sae/formats';
-import { processWeights } from '../model/process-weights';
-import { residualConventionOf, type Sae } from '../sae/types';
+import type { Sae } from '../sae/types';
 import { writeSafetensors } from '../tensor/safetensors';
 import type { Tensor } from '../tensor/tensor';
 import { parseFlags, required, UsageError } from './args';
-import { MODEL_FLAGS, readModel, readSaeFolder } from './files';
+import { MODEL_FLAGS, readModel, readSaeFolder, withResidual } from './files';
 import { PgnError, pgnToTranscript } from '../games/chess/pgn';
 import { CHESS_VOCAB_SIZE, ChessTokenError, encodeChess } from '../games/chess/tokenizer';
 
@@ -19,7 +18,7 @@ export const FORWARD_USAGE =
   'forward --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] (--game othello (--moves "<moves>" | --tokens "<ids>") | --game chess --pgn "<movetext>") ' +
   '[--backend cpu|webgpu] [--sae <SAE folder> [--sae-hook <hook name>]] [--residual raw|centred] --out <file.safetensors>';
 
-const FLAGS = [...MODEL_FLAGS, 'game', 'moves', 'tokens', 'pgn', 'backend', 'sae', 'sae-hook', 'residual', 'out'] as const;
+const FLAGS = [...MODEL_FLAGS, 'game', 'moves', 'tokens', 'pgn', 'backend', 'sae', 'sae-hook', 'out'] as const;
 
 export function parseTokenList(text: string): number[] {
   const parts = text.trim().split(/[\s,]+/).filter((p) => p !== '');
@@ -79,12 +78,7 @@ export async function runForward(argv: string[]): Promise<string> {
   let sae: Sae | undefined;
   let saeHook: string | undefined;
   if (flags.has('sae')) sae = loadSaeFiles(readSaeFolder(flags.get('sae')!));
-  // The residual convention (spec 1.4(e)): the user's choice, else the SAE's (from its lm_name), else raw.
-  const residualFlag = flags.get('residual');
-  if (residualFlag !== undefined && residualFlag !== 'raw' && residualFlag !== 'centred') throw new UsageError(`--residual must be raw or centred, not ${JSON.stringify(residualFlag.slice(0, 20))}`);
-  const residual = (residualFlag as 'raw' | 'centred' | undefined) ?? (sae && residualConventionOf(sae)) ?? 'raw';
-  const residualWhy = residualFlag ? 'as asked' : sae && residualConventionOf(sae) ? `the SAE was trained on ${sae.lmName}` : 'the default';
-  const model = residual === 'centred' ? processWeights(loaded) : loaded;
+  const { model, residual, note: residualNote } = withResidual(flags, loaded, sae ? [sae] : []);
   if (sae) {
     saeHook = flags.get('sae-hook') ?? saeHookFor(sae, model.config);
     if (!saeHook) throw new UsageError('the SAE files do not name a hook: give --sae-hook');
@@ -122,6 +116,5 @@ export async function runForward(argv: string[]): Promise<string> {
   } catch (e) {
     throw new UsageError(`cannot write "${out}": ${(e as Error).message}`);
   }
-  const residualNote = residual === 'centred' ? 'TransformerLens-processed weights: the residual stream is centred' : 'raw weights: the residual stream is not centred';
-  return `wrote ${tensors.length} tensors for ${T} positions to ${out} (${device}; ${residualNote}, ${residualWhy})`;
+  return `wrote ${tensors.length} tensors for ${T} positions to ${out} (${device}; ${residualNote})`;
 }

@@ -13,7 +13,7 @@ import { loadSaeFiles } from '../sae/formats';
 import type { Sae } from '../sae/types';
 import { lossBaseline, lossRecovered } from '../train/sae-eval';
 import { isNonNegativeInt, isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
-import { checkGameModel, readGamesFile, MODEL_FLAGS, readModel, readSaeFolder } from './files';
+import { checkGameModel, readGamesFile, MODEL_FLAGS, readModel, readSaeFolder, withResidual } from './files';
 import { probeBaseline, readProbe } from './metrics-probe';
 import { withNodeGpu } from './gpu-context';
 
@@ -59,8 +59,10 @@ export async function runMetrics(argv: string[]): Promise<string> {
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
   const out = required(flags, 'out');
-  const model = readModel(flags);
-  checkGameModel(kit, model);
+  const loaded = readModel(flags);
+  checkGameModel(kit, loaded);
+  const saes = (flags.get('sae')?.split(',') ?? []).map((dir) => ({ dir, sae: loadSaeFiles(readSaeFolder(dir)) }));
+  const { model, residual, note: residualNote } = withResidual(flags, loaded, saes.map((x) => x.sae));
   const nCtx = model.config.nCtx;
   const tokenize = (g: unknown) => kit.tokens(g, nCtx);
   // every dictionary of a run scores the same positions: replay each game once
@@ -69,7 +71,6 @@ export async function runMetrics(argv: string[]): Promise<string> {
   const hook = required(flags, 'hook');
   if (!hookNames(model.config).includes(hook) || hook.endsWith('hook_pattern')) throw new UsageError(`--hook "${hook}" is not a hook of this model with one vector per position (e.g. blocks.0.hook_resid_post)`);
   const width = hookWidth(model.config, hook, model.config.nCtx);
-  const saes = (flags.get('sae')?.split(',') ?? []).map((dir) => ({ dir, sae: loadSaeFiles(readSaeFolder(dir)) }));
   for (const { sae } of saes) if (sae.dIn !== width) throw new UsageError(`the SAE reads ${sae.dIn}-wide inputs but ${hook} is ${width} wide`);
   const lossGames = numberFlag(flags, 'loss-games', 50, isNonNegativeInt, 'a non-negative integer');
   const fams = families(flags, kit);
@@ -83,11 +84,11 @@ export async function runMetrics(argv: string[]): Promise<string> {
       try { return await probeBaseline(reader.read, probe, kind, fams, test, evaluated); } finally { reader.destroy(); }
     };
     const rows = backend === 'cpu' ? await run() : await withNodeGpu((k) => run(k));
-    const result = { game, hook, dictionary: `${kind} linear probe ${flags.get('probe')}`, games: { test: test.length, source }, backend,
+    const result = { game, hook, residual, dictionary: `${kind} linear probe ${flags.get('probe')}`, games: { test: test.length, source }, backend,
       bsp: Object.fromEntries(rows.map((r) => [r.name, { id: r.id, board_reconstruction: r.board_reconstruction, counts: r.counts, positions: r.positions }])),
       seconds: { total: (performance.now() - t0) / 1000 } };
     writeFileSync(out, JSON.stringify(result, null, 2));
-    return [`${result.dictionary} on ${hook}:`, ...rows.map((r) => `  ${r.id}: reconstruction ${r.board_reconstruction.toFixed(3)} (${r.positions} test positions)`)].join('\n');
+    return [`${result.dictionary} on ${hook} (${residualNote}):`, ...rows.map((r) => `  ${r.id}: reconstruction ${r.board_reconstruction.toFixed(3)} (${r.positions} test positions)`)].join('\n');
   }
   // Several SAEs on one hook share the model's activations (kept in memory, per game).
   const dictionaries: Array<Sae | undefined> = saes.length > 0 ? saes.map((x) => x.sae) : [undefined];
@@ -128,10 +129,10 @@ export async function runMetrics(argv: string[]): Promise<string> {
     const loss = sae && baseline ? lossRecovered(model, sae, hook, lossSet, baseline) : undefined;
     const result = report(suite, { game, model, sae, hook, backend, source, train: train.length, test: test.length, lossGames, loss, statsSeconds: seconds,
       totalSeconds: seconds + (performance.now() - t) / 1000 });
-    writeFileSync(saes.length > 1 ? join(out, `${basename(saes[i].dir)}.json`) : out, JSON.stringify(result, null, 2));
+    writeFileSync(saes.length > 1 ? join(out, `${basename(saes[i].dir)}.json`) : out, JSON.stringify({ ...result, residual }, null, 2));
     lines.push(summary(result));
   });
-  return lines.join('\n');
+  return [...lines, `(${residualNote})`].join('\n');
 }
 
 interface ReportContext {
