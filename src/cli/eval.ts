@@ -8,7 +8,7 @@ import { chessLegality, sampleBoundaries } from '../train/chess-eval';
 import { evalGames } from '../train/data';
 import { evaluateLegalMoves, type LegalMoveMetrics } from '../train/eval';
 import { parseFlags, required, UsageError } from './args';
-import { MODEL_FLAGS, readModel } from './files';
+import { MODEL_FLAGS, readModel, withResidual } from './files';
 import { withNodeGpu } from './gpu-context';
 
 export const EVAL_USAGE = 'eval --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] --game othello|chess [--games 2000 (Othello) | 1000 (chess: one position per game)] [--seed 12345] [--backend webgpu|cpu] [--out metrics.json]';
@@ -22,7 +22,7 @@ export async function runEval(argv: string[]): Promise<string> {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'webgpu' && backend !== 'cpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
-  const model = readModel(flags);
+  const { model } = withResidual(flags, readModel(flags)); // logits do not depend on it; accepted for symmetry
   if (game === 'chess') return evalChess(model, count, seed, backend, flags.get('out'));
   if (model.config.dVocab !== 61) throw new UsageError(`--game othello needs a 61-token Othello model; this one has d_vocab ${model.config.dVocab}`);
   const games = evalGames(seed, count);

@@ -10,7 +10,7 @@ import { collectActivations } from '../train/activations';
 import { accuracy, majorityBaseline, probePredict, trainProbe } from '../train/probe-trainer';
 import type { Kernels } from '../gpu/kernels';
 import { isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
-import { checkGameModel, MODEL_FLAGS, readModel } from './files';
+import { checkGameModel, MODEL_FLAGS, readModel, withResidual } from './files';
 import { withNodeGpu } from './gpu-context';
 
 export const TRAIN_PROBE_USAGE = 'train-probe --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] [--game othello|chess] ' +
@@ -41,7 +41,8 @@ export async function runTrainProbe(argv: string[]): Promise<string> {
   const int = (name: string, fallback: number) => numberFlag(flags, name, fallback, isPositiveInt, 'a positive integer');
   const trainGames = int('train-games', 2000), testGames = int('test-games', 500), seed = int('seed', 777), epochs = int('epochs', 4);
   const out = required(flags, 'out');
-  const model = readModel(flags);
+  // --residual centred trains on TransformerLens' centred stream (as the paper's probes and Othello SAEs were)
+  const { model } = withResidual(flags, readModel(flags));
   checkGameModel(kit, model);
   const C = probe.classes, d = model.config.dModel, nCtx = model.config.nCtx;
   mkdirSync(out, { recursive: true });

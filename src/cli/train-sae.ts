@@ -16,7 +16,7 @@ import { PAnnealSchedule } from '../train/p-anneal';
 import { lossRecovered, reconstructionMetrics } from '../train/sae-eval';
 import { GpuSaeTrainer } from '../train/sae-trainer';
 import { isPositiveInt, numberFlag, parseFlags, required, UsageError } from './args';
-import { checkGameModel, MODEL_FLAGS, readModel } from './files';
+import { checkGameModel, MODEL_FLAGS, readModel, withResidual } from './files';
 import { withNodeGpu } from './gpu-context';
 
 export const TRAIN_SAE_USAGE = 'train-sae --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] [--game othello|chess] --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F ' +
@@ -54,7 +54,8 @@ export async function runTrainSae(argv: string[]): Promise<string> {
   if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
   const num = (name: string, fallback: number | undefined, ok: (v: number) => boolean, what: string) => numberFlag(flags, name, fallback, ok, what);
   const posInt = isPositiveInt;
-  const model = readModel(flags);
+  // --residual centred trains on TransformerLens' centred stream (as the paper's probes and Othello SAEs were)
+  const { model } = withResidual(flags, readModel(flags));
   checkGameModel(kit, model);
   const nCtx = model.config.nCtx;
   const layer = num('layer', undefined, (v) => Number.isSafeInteger(v) && v >= 0 && v < model.config.nLayers, `a layer 0..${model.config.nLayers - 1}`);
