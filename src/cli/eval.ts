@@ -22,7 +22,7 @@ export async function runEval(argv: string[]): Promise<string> {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
   const backend = flags.get('backend') ?? 'webgpu';
   if (backend !== 'webgpu' && backend !== 'cpu') throw new UsageError(`--backend must be cpu or webgpu, not "${backend}"`);
-  const { model } = withResidual(flags, readModel(flags)); // logits do not depend on it; accepted for symmetry
+  const model = readModel(flags); // --residual is accepted but changes nothing here: probabilities are the same either way
   if (game === 'chess') return evalChess(model, count, seed, backend, flags.get('out'));
   if (model.config.dVocab !== 61) throw new UsageError(`--game othello needs a 61-token Othello model; this one has d_vocab ${model.config.dVocab}`);
   const games = evalGames(seed, count);
