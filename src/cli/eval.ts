@@ -8,7 +8,7 @@ import { chessLegality, sampleBoundaries } from '../train/chess-eval';
 import { evalGames } from '../train/data';
 import { evaluateLegalMoves, type LegalMoveMetrics } from '../train/eval';
 import { parseFlags, required, UsageError } from './args';
-import { MODEL_FLAGS, readModel, withResidual } from './files';
+import { MODEL_FLAGS, readModel } from './files';
 import { withNodeGpu } from './gpu-context';
 
 export const EVAL_USAGE = 'eval --model <weights: .safetensors | .pt | .pth | .bin> [--config <config.json>] [--n-heads H] --game othello|chess [--games 2000 (Othello) | 1000 (chess: one position per game)] [--seed 12345] [--backend webgpu|cpu] [--out metrics.json]';
