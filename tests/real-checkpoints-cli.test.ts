@@ -4,6 +4,8 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSafetensors, writeSafetensors } from '../src/tensor/safetensors';
 import { readStateDict } from '../src/model/model-file';
@@ -138,6 +140,23 @@ describe('the paper\'s dictionary_learning SAEs (ae.pt + config.json) with the p
     const m = JSON.parse(readFileSync(out, 'utf8'));
     expect(m.residual).toBe('centred');
     expect(m.l0).toBeGreaterThan(0);
+  });
+
+  it('a hostile checkpoint (torch.save of an object whose pickle calls os.system) is refused in one line, exit 2, and runs nothing', async () => {
+    const evil = join(dir, 'evil.pth'), marker = join(dir, 'pwned');
+    execFileSync('/usr/bin/python3', ['-c', `
+import os, sys, torch
+class Evil:
+    def __reduce__(self):
+        return (os.system, ('touch ' + sys.argv[2],))
+torch.save({'embed.W_E': torch.zeros(2, 2), 'payload': Evil()}, sys.argv[1])
+`, evil, marker]);
+    expect(existsSync(marker)).toBe(false);
+    const r = await cli('forward', '--model', evil, '--game', 'othello', '--tokens', '20', '--backend', 'cpu', '--out', join(dir, 'x.safetensors'));
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/refused: the file asks for the Python global "posix\.system"; only tensors and plain data/);
+    expect(existsSync(marker)).toBe(false);
   });
 });
 
