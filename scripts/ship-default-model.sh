@@ -77,5 +77,5 @@ else
 fi
 rm -f "$RDIR/model/model.safetensors" # the browser makes the random weights from the seed; only the SAE is shipped
 
-cli model-card --dir "$DEST" --run "$RUN" --manifest "$MANIFEST" --random-init "$RDIR"
+cli model-card --dir "$DEST" --run "$RUN" --manifest "$MANIFEST" --random-init "$RDIR" $([ -f "runs/study/$GAME-study.json" ] && echo --study runs/study)
 du -sh "$DEST" "$RDIR"

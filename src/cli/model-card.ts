@@ -1,7 +1,7 @@
 // `model-card`: writes public/models/<id>/README.md and the manifest entry from the measured
 // outputs in a shipped model folder (eval.json, curve.json, history.json, probe results, SAE
 // metrics) and the run's logs. Every number in the card comes from those files.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseModelConfig } from '../model/config';
 import { gameKit } from '../games/kit';
@@ -9,7 +9,7 @@ import { parseFlags, required, UsageError } from './args';
 import { readJson } from './files';
 import { readMetricsFolder, supervisedMetricsSection } from './model-card-metrics';
 
-export const MODEL_CARD_USAGE = 'model-card --dir <public/models/ID> --run <run folder> --manifest <public/models/index.json> [--random-init <public/models/RANDOM_ID>]';
+export const MODEL_CARD_USAGE = 'model-card --dir <public/models/ID> --run <run folder> --manifest <public/models/index.json> [--random-init <public/models/RANDOM_ID>] [--study <runs/study>]';
 
 interface Curve { step: number; legal_top1?: number; legal_mass?: number; legal_greedy?: number }
 interface SaeEntry { id: string; path: string; kind: string; hook: string; config: Record<string, unknown>; metrics: Record<string, number> }
@@ -94,7 +94,7 @@ function projectGames(curve: Curve[], rate: (c: Curve) => number | undefined, ga
 }
 
 export async function runModelCard(argv: string[]): Promise<string> {
-  const flags = parseFlags(argv, ['dir', 'run', 'manifest', 'random-init']);
+  const flags = parseFlags(argv, ['dir', 'run', 'manifest', 'random-init', 'study']);
   const dir = required(flags, 'dir'), runDir = required(flags, 'run'), manifestPath = required(flags, 'manifest');
   const id = basename(dir);
   const run = readJson(join(dir, 'training-config.json'), 'training config') as Record<string, number> & { game?: string };
@@ -184,6 +184,7 @@ export async function runModelCard(argv: string[]): Promise<string> {
     lines.push('', `Reproduce one: \`npm run cli -- train-sae --model ... --config ... --game ${game} --layer L --kind relu|p-anneal|gated|gated-anneal|topk --dict-size F (--coef C | --k K) --steps S --batch B --out <folder>\` with the values in each SAE's \`config.json\`.`, '');
   }
   lines.push(...supervisedMetricsSection(dir, id, game));
+  if (flags.has('study')) lines.push(...studySection(flags.get('study')!, dir, game));
   writeFileSync(join(dir, 'README.md'), lines.join('\n'));
 
   const supervised = supervisedOf(dir);
@@ -246,3 +247,21 @@ function paramCount(c: ReturnType<typeof parseModelConfig>): number {
   return c.dVocab * c.dModel * 2 + c.nCtx * c.dModel + c.dVocab + 2 * c.dModel +
     c.nLayers * (4 * c.dModel + 3 * (c.dModel * hd + hd) + hd * c.dModel + c.dModel + 2 * c.dModel * c.dMlp + c.dMlp + c.dModel);
 }
+
+interface StudyRow { size: string; n_layers: number; d_model: number; params: number; steps: number; tokens: number; minutes: number; tokens_per_s: number; curve: Array<Record<string, number>> }
+
+/** The scaling study (pytorch/study.py) for this game: a table, and its SVG plot copied beside the card. */
+function studySection(studyDir: string, dir: string, game: string): string[] {
+  const path = join(studyDir, `${game}-study.json`);
+  if (!existsSync(path)) return [];
+  const study = readJson(path, 'scaling study') as { minutes_each: number; bf16: boolean; metric: string; rows: StudyRow[] };
+  const svg = join(studyDir, `${game}-study.svg`);
+  if (existsSync(svg)) copyFileSync(svg, join(dir, 'scaling-study.svg'));
+  const metric = study.metric.replace(/_/g, ' ');
+  return ['## Scaling study', '',
+    `Short runs of several sizes with the PyTorch trainer (\`pytorch/study.py\`), each a cosine schedule sized to a ${study.minutes_each}-minute box at the size's rate measured on a quiet machine${study.bf16 ? ' (bfloat16 autocast, both cores)' : ''}; held-out ${metric} on the 200-game curve set. Wall time was measured while other work shared the machine, so tokens are the fair axis.`, '',
+    `| size | parameters | steps | tokens | minutes | tokens/s | ${metric} at the end |`, '|---|---|---|---|---|---|---|',
+    ...study.rows.map((r) => `| ${r.n_layers} layers x d_model ${r.d_model} | ${(r.params / 1e6).toFixed(2)}M | ${r.steps} | ${(r.tokens / 1e6).toFixed(1)}M | ${r.minutes} | ${r.tokens_per_s.toLocaleString('en-US')} | ${(100 * (r.curve.at(-1)?.[study.metric] ?? NaN)).toFixed(2)}% |`),
+    '', existsSync(svg) ? '![held-out legality against tokens and wall time](scaling-study.svg)' : '', ''];
+}
+
