@@ -67,7 +67,7 @@ describe('cli forward', () => {
 
   const mistakes: Array<[string, string[], RegExp]> = [
     ['missing model file', ['--model', '/nonexistent/m.safetensors'], /cannot read model "\/nonexistent\/m.safetensors": no such file/],
-    ['corrupt model file', ['--model', 'CORRUPT'], /model: header length/],
+    ['corrupt model file', ['--model', 'CORRUPT'], /model "[^"]+": header length/],
     ['illegal move', ['--moves', 'd3 a1'], /move 2: illegal move a1 for white/],
     ['malformed move', ['--moves', 'd3 zz'], /cannot read a move at "zz"/],
     ['too many moves', ['--tokens', Array(60).fill(1).join(',')], /60 moves do not fit the model's context of 59/],

@@ -27,7 +27,8 @@ export function parseTranscript(text: string): number[] {
   const cleaned = text.trim().replace(/\bpass\b/gi, ' ');
   if (cleaned === '') return [];
   const squares: number[] = [];
-  const re = /\s*,?\s*([a-zA-Z])([0-9])/y;
+  // `\s*(?:,\s*)?`, not `\s*,?\s*`: two adjacent \s* backtrack quadratically on a long run of spaces.
+  const re = /\s*(?:,\s*)?([a-zA-Z])([0-9])/y;
   let pos = 0;
   while (pos < cleaned.length) {
     re.lastIndex = pos;
@@ -35,7 +36,7 @@ export function parseTranscript(text: string): number[] {
     if (!m) {
       const rest = cleaned.slice(pos).trim();
       if (rest === '' || rest === ',') break;
-      throw new NotationError(`cannot read a move at "${rest.slice(0, 12)}" (move ${squares.length + 1})`);
+      throw new NotationError(`cannot read a move at ${JSON.stringify(rest.slice(0, 12))} (move ${squares.length + 1})`);
     }
     try {
       squares.push(parseSquare(m[1] + m[2]));
