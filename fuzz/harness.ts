@@ -62,7 +62,10 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-export function runHarness(h: Harness, count: number, seed: number, onProgress?: (done: number) => void): FuzzReport {
+/** Shared memory a watchdog thread reads (see watchdog.ts): a counter, the input's length, the input. */
+export interface WatchdogSlot { head: Int32Array; bytes: Uint8Array }
+
+export function runHarness(h: Harness, count: number, seed: number, onProgress?: (done: number) => void, watchdog?: WatchdogSlot): FuzzReport {
   const rng = mulberry32(seed);
   const seeds = h.seeds();
   const counts: Record<Outcome, number> = { accepted: 0, rejected: 0, crash: 0, hang: 0, blowup: 0 };
@@ -73,6 +76,11 @@ export function runHarness(h: Harness, count: number, seed: number, onProgress?:
     // A tenth of the inputs are the seeds' structured mutations, a few pure noise, the rest byte mutations.
     const pick = rng();
     const input = (pick < 0.1 && h.mutateStructured?.(base, rng)) || (pick > 0.98 ? Uint8Array.from({ length: Math.floor(rng() * 512) }, () => Math.floor(rng() * 256)) : mutate(base, rng));
+    if (watchdog && input.length <= watchdog.bytes.length) {
+      watchdog.bytes.set(input);
+      Atomics.store(watchdog.head, 1, input.length);
+      Atomics.add(watchdog.head, 0, 1);
+    }
     const t0 = performance.now();
     let outcome: Outcome, message = '';
     try {

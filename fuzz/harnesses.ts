@@ -26,11 +26,13 @@ function filesUnder(dir: string, match: RegExp, maxBytes: number): Uint8Array[] 
   return out;
 }
 
-/** Every typed array reachable in a checkpoint's value. */
-function tensorsOf(v: TorchValue, out: ArrayBufferView[] = []): ArrayBufferView[] {
+/** Every typed array reachable in a checkpoint's value (shared values visited once). */
+function tensorsOf(v: TorchValue, out: ArrayBufferView[] = [], seen = new Set<object>()): ArrayBufferView[] {
+  if (typeof v !== 'object' || v === null || seen.has(v)) return out;
+  seen.add(v);
   if (isTensor(v)) out.push(v.data);
-  else if (Array.isArray(v)) v.forEach((x) => tensorsOf(x, out));
-  else if (typeof v === 'object' && v !== null) Object.values(v).forEach((x) => tensorsOf(x, out));
+  else if (Array.isArray(v)) v.forEach((x) => tensorsOf(x, out, seen));
+  else Object.values(v).forEach((x) => tensorsOf(x, out, seen));
   return out;
 }
 

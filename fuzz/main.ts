@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { runHarness } from './harness';
 import { HARNESSES } from './harnesses';
 
@@ -24,7 +25,13 @@ console.log('|---|---|---|---|---|---|---|---|');
 let bad = 0;
 for (const h of HARNESSES.filter((x) => names.includes(x.name))) {
   const t0 = performance.now();
-  const r = runHarness(h, count, seed, (done) => { if (done % 10_000 === 0) process.stderr.write(`${h.name}: ${done}/${count} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`); });
+  // A watchdog thread saves an input that hangs for 5 s and stops the run (a synchronous parser cannot be interrupted).
+  const shared = new SharedArrayBuffer(8 + (16 << 20));
+  const dog = new Worker(new URL('./watchdog.mjs', import.meta.url), { workerData: { shared, dir: join(dirname(fileURLToPath(import.meta.url)), 'corpus', h.name), limitMs: 5000 }});
+  await new Promise((r) => dog.once('message', r));
+  const r = runHarness(h, count, seed, (done) => { if (done % 10_000 === 0) process.stderr.write(`${h.name}: ${done}/${count} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`); },
+    { head: new Int32Array(shared, 0, 2), bytes: new Uint8Array(shared, 8) });
+  await dog.terminate();
   const c = r.counts;
   console.log(`| ${h.name} | ${r.inputs} | ${c.rejected} | ${c.accepted} | ${c.crash} | ${c.hang} | ${c.blowup} | ${r.slowestMs.toFixed(0)} ms |`);
   for (const f of r.findings) {

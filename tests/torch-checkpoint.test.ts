@@ -165,6 +165,10 @@ describe('hostile PyTorch files are refused with one line, and nothing runs', ()
     for (let i = 0; i < 199_999; i++) deep.op(0x61);
     const t0 = performance.now();
     expect(refusal(torchZip(deep.stop()))).toMatch(/nesting deeper than 64/);
+    // "billion laughs": each list holds the previous one twice, 60 deep (2^60 values if expanded)
+    const laughs = new P().op(0x5d, 0x71, 0x00);
+    for (let i = 1; i <= 60; i++) laughs.op(0x5d, 0x28, 0x68, i - 1, 0x68, i - 1, 0x65, 0x71, i); // [], MARK, memo[i-1] twice, APPENDS, memo[i] =
+    expect(() => readTorchCheckpoint(torchZip(laughs.stop()))).not.toThrow();
     // a list that contains itself
     expect(refusal(torchZip(new P().op(0x5d, 0x71, 0x00, 0x68, 0x00, 0x61).stop()))).toMatch(/contains itself/);
     // an endless stream of MARKs: the operation bound

@@ -47,8 +47,32 @@ export function readTorchCheckpoint(bytes: Uint8Array, what = 'checkpoint'): Tor
   return fail('not a PyTorch checkpoint (neither a torch zip file nor the legacy format)');
 }
 
+/**
+ * The zip's end-of-central-directory records, read as fflate reads them, checked before fflate
+ * walks the directory: a forged entry count (zip64 allows 2^32) would otherwise make it loop for
+ * hours over nothing. Every central-directory entry takes at least 46 bytes of the file.
+ */
+function checkZipDirectory(b: Uint8Array, fail: (m: string) => never): void {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const u32 = (o: number) => (o >= 0 && o + 4 <= b.length ? view.getUint32(o, true) : -1);
+  let e = b.length - 22;
+  while (e > 0 && u32(e) !== 0x06054b50 && b.length - e <= 65558) e--;
+  if (e <= 0 || u32(e) !== 0x06054b50) fail('not a readable zip file (no end-of-central-directory record)');
+  let count = view.getUint16(e + 8, true), offset = u32(e + 16);
+  if (u32(e - 20) === 0x07064b50) {
+    const z = u32(e - 12);
+    if (u32(z) === 0x06064b50) {
+      count = u32(z + 32);
+      offset = u32(z + 48);
+      if (u32(z + 36) !== 0 || u32(z + 52) !== 0) fail('zip64 sizes beyond 4 GiB');
+    }
+  }
+  if (count < 0 || offset < 0 || offset > b.length || count * 46 > b.length - offset) fail(`the zip directory claims ${count} entries, more than the file can hold`);
+}
+
 function readZip(bytes: Uint8Array, what: string, fail: (m: string) => never): TorchValue {
   let entries: Record<string, Uint8Array>;
+  checkZipDirectory(bytes, fail);
   try {
     entries = unzipSync(bytes, {
       filter: (f: UnzipFileInfo) => {
@@ -199,13 +223,21 @@ function materialise(value: PyValue, storageBytes: (ref: StorageRef) => Uint8Arr
     }
     return { shape: t.shape, data: out };
   };
-  const seen = new Set<object>();
+  // Shared references convert once and stay shared (a pickle of lists holding the same list twice,
+  // nested 64 deep, would otherwise expand to 2^64 values); a value that contains itself is refused.
+  const inProgress = new Set<object>(), done = new Map<object, TorchValue>();
+  let values = 0;
   const walk = (v: PyValue, depth: number): TorchValue => {
     if (depth > 64) fail('nesting deeper than 64 levels');
-    if (v instanceof TensorRef) return tensor(v);
+    if (++values > 10_000_000) fail('more than 10,000,000 values');
+    if (v instanceof TensorRef) {
+      if (!done.has(v)) done.set(v, tensor(v));
+      return done.get(v)!;
+    }
     if (v === null || typeof v !== 'object') return v as TorchValue;
-    if (seen.has(v)) fail('a value that contains itself');
-    seen.add(v);
+    if (done.has(v)) return done.get(v)!;
+    if (inProgress.has(v)) fail('a value that contains itself');
+    inProgress.add(v);
     let out: TorchValue;
     if (Array.isArray(v)) out = v.map((x) => walk(x, depth + 1));
     else if (v instanceof PyTuple) out = v.items.map((x) => walk(x, depth + 1));
@@ -214,7 +246,8 @@ function materialise(value: PyValue, storageBytes: (ref: StorageRef) => Uint8Arr
       for (const [k, x] of v.map) o[String(k)] = walk(x, depth + 1);
       out = o;
     } else return fail('a storage or a function where data was expected');
-    seen.delete(v);
+    inProgress.delete(v);
+    done.set(v, out);
     return out;
   };
   return walk(value, 0);
