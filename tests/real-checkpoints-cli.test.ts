@@ -158,5 +158,14 @@ torch.save({'embed.W_E': torch.zeros(2, 2), 'payload': Evil()}, sys.argv[1])
     expect(r.stderr).toMatch(/refused: the file asks for the Python global "posix\.system"; only tensors and plain data/);
     expect(existsSync(marker)).toBe(false);
   });
+
+  it('a config with fewer layers than the weights is refused, not silently truncated', async () => {
+    const cfg = join(dir, 'one-layer.json');
+    writeFileSync(cfg, JSON.stringify({ ...JSON.parse(readFileSync(join(TW, 'tl-othello-small', 'hooked_transformer_config.json'), 'utf8')), n_layers: 1 }));
+    const r = await cli('forward', '--model', join(TW, 'tl-othello-small', 'synthetic_model.pth'), '--config', cfg, '--game', 'othello', '--tokens', '20', '--backend', 'cpu', '--out', join(dir, 'x.safetensors'));
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/tensors this 1-layer config does not use \(e\.g\. "blocks\.1\./);
+  });
 });
 

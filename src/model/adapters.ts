@@ -3,6 +3,7 @@
 // again so the project's own models can be read by other tools. The format is detected from keys.
 import { shapeStr, transposeData as transpose, type Tensor } from '../tensor/tensor';
 import { ConfigError, parseModelConfig, type ModelConfig } from './config';
+import { quote } from '../tensor/pickle';
 import type { LayerWeights, Model, ModelWeights } from './weights';
 import { fromGpt2, Gpt2FormatError, isGpt2Dict, type Gpt2Layout } from './gpt2-adapter';
 
@@ -135,21 +136,41 @@ function fromMinGpt(dict: Map<string, Tensor>, c: ModelConfig): ModelWeights {
   };
 }
 
-/** Loads a state dict (TransformerLens, minGPT, nanoGPT or Hugging Face GPT-2 keys) with a HookedTransformerConfig-style JSON. */
+/** Buffers some checkpoints carry that the forward does not need (causal masks, TransformerLens' IGNORE). */
+const SKIPPED_BUFFER = /(^|\.)attn\.(mask|IGNORE|bias|masked_bias)$/;
+
+/** A state dict that remembers which keys were read, so tensors nothing reads can be refused. */
+class ReadTracker extends Map<string, Tensor> {
+  readonly read = new Set<string>();
+  override get(k: string) { this.read.add(k); return super.get(k); }
+}
+
+/**
+ * Loads a state dict (TransformerLens, minGPT, nanoGPT or Hugging Face GPT-2 keys) with a
+ * HookedTransformerConfig-style JSON. Every tensor the config implies must be there with its shape;
+ * a tensor nothing reads (an extra layer, a config with too few layers) is an error, except the
+ * known buffers (attention masks, IGNORE), which are skipped.
+ */
 export function loadModel(dict: Map<string, Tensor>, configJson: unknown): Model & { format: WeightFormat } {
   const config = parseModelConfig(configJson);
   const format = detectFormat(dict.keys());
+  const tracked = new ReadTracker(dict);
+  let weights: ModelWeights, layout: WeightFormat = format as WeightFormat;
   if (format === 'gpt2') {
     try {
-      const { weights, layout } = fromGpt2(dict, config);
-      return { config, weights, format: layout };
+      ({ weights, layout } = fromGpt2(tracked, config));
     } catch (e) {
       if (e instanceof Gpt2FormatError) throw new WeightFormatError(e.message);
       throw e;
     }
+  } else {
+    weights = format === 'transformer_lens' ? fromTransformerLens(tracked, config) : fromMinGpt(tracked, config);
   }
-  const weights = format === 'transformer_lens' ? fromTransformerLens(dict, config) : fromMinGpt(dict, config);
-  return { config, weights, format };
+  const unused = [...dict.keys()].filter((k) => !tracked.read.has(k) && !SKIPPED_BUFFER.test(k));
+  if (unused.length) {
+    throw new WeightFormatError(`the state dict has ${unused.length} tensor${unused.length > 1 ? 's' : ''} this ${config.nLayers}-layer config does not use (e.g. ${quote(unused[0])}): is n_layers right?`);
+  }
+  return { config, weights, format: layout };
 }
 
 /** Canonical weights → a TransformerLens-style state dict (LN params only when normalization is LN). */

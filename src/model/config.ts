@@ -29,37 +29,58 @@ export class ConfigError extends Error {
 /** TransformerLens act_fn names → GELU form. "gelu" is the exact erf form; the others use tanh. */
 const ACT_FNS: Record<string, GeluForm> = { gelu: 'exact', gelu_new: 'tanh', gelu_fast: 'tanh', gelu_pytorch_tanh: 'tanh' };
 
+/** A value from a file, described for an error message: short, one line, never its own toString. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}…` : v).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+  return Array.isArray(v) ? 'a list' : 'an object';
+}
+
+/**
+ * Largest sizes a config may ask for: far above any board-game model (Othello-GPT: 8 layers,
+ * d_model 512), far below what would exhaust memory before a file's tensors are even checked.
+ */
+export const CONFIG_LIMITS: Record<string, number> = { n_layers: 256, d_model: 16384, n_heads: 256, d_head: 4096, d_mlp: 65536, d_vocab: 1_000_000, n_ctx: 65536 };
+/** Most parameters a config may imply (4 GiB of float32). */
+export const MAX_PARAMS = 2 ** 30;
+
 /** Parses a HookedTransformerConfig-style object (n_layers, d_model, n_heads, d_head, d_mlp, d_vocab, n_ctx, act_fn, normalization_type, eps). */
 export function parseModelConfig(json: unknown): ModelConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError('model config is not a JSON object');
-  const j = json as Record<string, unknown>;
+  // Own properties only: "toString" or "__proto__" keys in a file must not reach Object.prototype.
+  const j = (k: string): unknown => (Object.prototype.hasOwnProperty.call(json, k) ? (json as Record<string, unknown>)[k] : undefined);
   const int = (key: string, fallback?: number): number => {
-    const v = j[key] ?? fallback;
-    if (!Number.isSafeInteger(v) || (v as number) <= 0) throw new ConfigError(`model config: "${key}" must be a positive integer (got ${JSON.stringify(j[key])})`);
+    const v = j(key) ?? fallback;
+    if (!Number.isSafeInteger(v) || (v as number) <= 0) throw new ConfigError(`model config: "${key}" must be a positive integer (got ${describeValue(j(key))})`);
+    if ((v as number) > CONFIG_LIMITS[key]) throw new ConfigError(`model config: "${key}" is ${v}, above the ${CONFIG_LIMITS[key]} this workbench accepts`);
     return v as number;
   };
   const dModel = int('d_model');
   const nHeads = int('n_heads');
-  const actFn = j.act_fn ?? 'gelu';
-  if (typeof actFn !== 'string' || !(actFn in ACT_FNS)) {
-    throw new ConfigError(`model config: act_fn ${JSON.stringify(actFn)} is not supported (use one of ${Object.keys(ACT_FNS).join(', ')})`);
+  const actFn = j('act_fn') ?? 'gelu';
+  if (typeof actFn !== 'string' || !Object.prototype.hasOwnProperty.call(ACT_FNS, actFn)) {
+    throw new ConfigError(`model config: act_fn ${describeValue(actFn)} is not supported (use one of ${Object.keys(ACT_FNS).join(', ')})`);
   }
-  const norm = j.normalization_type ?? 'LN';
-  if (norm !== 'LN' && norm !== 'LNPre') throw new ConfigError(`model config: normalization_type ${JSON.stringify(norm)} is not supported (use "LN" or "LNPre")`);
-  const eps = j.eps ?? 1e-5;
-  if (typeof eps !== 'number' || !(eps > 0)) throw new ConfigError('model config: "eps" must be a positive number');
-  return {
+  const norm = j('normalization_type') ?? 'LN';
+  if (norm !== 'LN' && norm !== 'LNPre') throw new ConfigError(`model config: normalization_type ${describeValue(norm)} is not supported (use "LN" or "LNPre")`);
+  const eps = j('eps') ?? 1e-5;
+  if (typeof eps !== 'number' || !(eps > 0) || !(eps <= 1)) throw new ConfigError('model config: "eps" must be a number in (0, 1]');
+  const c: ModelConfig = {
     nLayers: int('n_layers'),
     dModel,
     nHeads,
-    dHead: int('d_head', j.d_head === undefined && dModel % nHeads === 0 ? dModel / nHeads : undefined),
-    dMlp: int('d_mlp', j.d_mlp === undefined ? 4 * dModel : undefined),
+    dHead: int('d_head', j('d_head') === undefined && dModel % nHeads === 0 ? dModel / nHeads : undefined),
+    dMlp: int('d_mlp', j('d_mlp') === undefined ? 4 * dModel : undefined),
     dVocab: int('d_vocab'),
     nCtx: int('n_ctx'),
     gelu: ACT_FNS[actFn],
     normalization: norm,
     eps,
   };
+  const hd = c.nHeads * c.dHead;
+  const params = (c.dVocab + c.nCtx) * c.dModel * 2 + c.nLayers * (c.dModel * hd * 4 + 2 * c.dModel * c.dMlp);
+  if (params > MAX_PARAMS) throw new ConfigError(`model config: these sizes imply ${params.toExponential(2)} parameters, above the ${MAX_PARAMS.toExponential(2)} this workbench accepts`);
+  return c;
 }
 
 /** The inverse of parseModelConfig, for writing config files other tools can read. */
