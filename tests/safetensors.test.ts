@@ -56,3 +56,31 @@ describe('safetensors', () => {
     }
   });
 });
+
+describe('safetensors: what fuzzing and hostile files showed', () => {
+  const file = (header: unknown, data = new Uint8Array(0)) => {
+    const h = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
+    const out = new Uint8Array(8 + h.length + data.length);
+    new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+    out.set(h, 8);
+    out.set(data, 8 + h.length);
+    return out;
+  };
+  const refuse = (bytes: Uint8Array, re: RegExp) => {
+    let msg = '';
+    try { readSafetensors(bytes, 'f'); } catch (e) { msg = (e as Error).message; }
+    expect(msg).toMatch(re);
+    expect(msg).not.toContain('\n');
+  };
+  it('deep nesting, huge zero-size shapes, trailing bytes, gaps, non-string metadata, forged names', () => {
+    const t0 = performance.now();
+    refuse(file(`{"a":${'['.repeat(100_000)}`), /nested deeper than 64/);
+    expect(performance.now() - t0).toBeLessThan(500);
+    refuse(file({ w: { dtype: 'F32', shape: [2 ** 40, 0], data_offsets: [0, 0] } }), /bad shape/);
+    refuse(file({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)), /4 bytes after the last tensor/);
+    refuse(file({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, new Uint8Array(8)), /4 bytes at data offset 0 belong to no tensor/);
+    refuse(file({ __metadata__: { step: { toString: 1 } } }), /__metadata__ "step" is not a string/);
+    refuse(file({ 'w\nat Object.<anonymous> (/x.js:1:1)': { dtype: 'F99', shape: [], data_offsets: [0, 0] } }), /tensor "w\\nat Object/);
+    refuse(file({ w: { dtype: 'F32\nat x'.padEnd(100000, 'x'), shape: [], data_offsets: [0, 0] } }), /unknown dtype "F32\\nat x{70}/);
+  });
+});

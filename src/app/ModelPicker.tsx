@@ -3,7 +3,7 @@
 // or dictionary_learning ae.pt / ae.safetensors + config.json), opened as files, as a folder, or
 // dropped on the page. The residual convention (spec 1.4(e)) is shown and can be overridden.
 import { useEffect, useRef, useState } from 'react';
-import { fromFileList } from './open-files';
+import { fromFileList, type NamedFile } from './open-files';
 import { RemoteOpen } from './RemoteOpen';
 import { useOpenFiles } from './useOpenFiles';
 import { useSession, useView } from './state/store';
@@ -11,14 +11,26 @@ import { UPLOAD_ID, uploads } from './useWorkbench';
 
 const NEEDS_HEADS = /does not say how many attention heads/;
 
+/** A button that opens the browser's file (or folder) picker and hands the chosen files on. */
+function FilesButton({ label, title, accept, folder, testId, onFiles }: { label: string; title: string; accept?: string; folder?: boolean; testId: string; onFiles: (files: NamedFile[]) => Promise<void> }) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button onClick={() => input.current?.click()} title={title}>{label}</button>
+      <input ref={input} type="file" multiple={!folder} accept={accept} hidden data-testid={testId} {...(folder ? { webkitdirectory: '', directory: '' } : {})} onChange={async (e) => {
+        const files = fromFileList(e.target.files);
+        e.target.value = '';
+        await onFiles(files);
+      }} />
+    </>
+  );
+}
+
 export function ModelPicker() {
   const view = useView((s) => s.view);
   const set = useView((s) => s.set);
   const setGame = useView((s) => s.setGame);
   const { manifest, patch } = useSession();
-  const modelFiles = useRef<HTMLInputElement>(null);
-  const saeFiles = useRef<HTMLInputElement>(null);
-  const folder = useRef<HTMLInputElement>(null);
   const loaded = useSession((s) => s.loaded);
   const error = useSession((s) => s.error);
   const [heads, setHeads] = useState(8);
@@ -73,24 +85,9 @@ export function ModelPicker() {
         <option value="centred">centred (TransformerLens)</option>
       </select></label>
       {loaded && <span className="residual-why" data-testid="residual-why">{loaded.residual.kind}: {loaded.residual.why}</span>}
-      <button onClick={() => modelFiles.current?.click()} title="a model: .safetensors, .pt, .pth or .bin, with its config .json when it has one">Open model…</button>
-      <input ref={modelFiles} type="file" multiple accept=".safetensors,.pt,.pth,.bin,.ckpt,.json" hidden data-testid="model-files" onChange={async (e) => {
-        const files = fromFileList(e.target.files);
-        e.target.value = '';
-        await open(files, 'model');
-      }} />
-      <button onClick={() => saeFiles.current?.click()} title="SAE-Lens: cfg.json + sae_weights.safetensors; dictionary_learning: ae.pt or ae.safetensors (+ config.json)">Open SAE…</button>
-      <input ref={saeFiles} type="file" multiple accept=".safetensors,.pt,.pth,.json" hidden data-testid="sae-files" onChange={async (e) => {
-        const files = fromFileList(e.target.files);
-        e.target.value = '';
-        await open(files, 'sae');
-      }} />
-      <button onClick={() => folder.current?.click()} title="a folder holding a model and/or an SAE (e.g. a dictionary_learning trainerN folder); files can also be dropped on the page">Open folder…</button>
-      <input ref={folder} type="file" hidden data-testid="folder-files" {...{ webkitdirectory: '', directory: '' }} onChange={async (e) => {
-        const files = fromFileList(e.target.files);
-        e.target.value = '';
-        await open(files);
-      }} />
+      <FilesButton label="Open model…" title="a model: .safetensors, .pt, .pth or .bin, with its config .json when it has one" accept=".safetensors,.pt,.pth,.bin,.ckpt,.json" testId="model-files" onFiles={(f) => open(f, 'model')} />
+      <FilesButton label="Open SAE…" title="SAE-Lens: cfg.json + sae_weights.safetensors; dictionary_learning: ae.pt or ae.safetensors (+ config.json)" accept=".safetensors,.pt,.pth,.json" testId="sae-files" onFiles={(f) => open(f, 'sae')} />
+      <FilesButton label="Open folder…" title="a folder holding a model and/or an SAE (e.g. a dictionary_learning trainerN folder); files can also be dropped on the page" folder testId="folder-files" onFiles={(f) => open(f)} />
       <RemoteOpen open={open} />
       {error && NEEDS_HEADS.test(error) && uploads.model && (
         <form className="heads-form" data-testid="heads-form" onSubmit={(e) => {

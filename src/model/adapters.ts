@@ -3,7 +3,7 @@
 // again so the project's own models can be read by other tools. The format is detected from keys.
 import { shapeStr, transposeData as transpose, type Tensor } from '../tensor/tensor';
 import { ConfigError, parseModelConfig, type ModelConfig } from './config';
-import { quote } from '../tensor/pickle';
+import { quote } from '../tensor/safe-json';
 import type { LayerWeights, Model, ModelWeights } from './weights';
 import { fromGpt2, Gpt2FormatError, isGpt2Dict, type Gpt2Layout } from './gpt2-adapter';
 

@@ -54,12 +54,8 @@ const CALLABLE = new Set(['collections.OrderedDict', 'torch._utils._rebuild_tens
 /** Limits: far above any real checkpoint's pickle, far below what would hurt. */
 export const PICKLE_LIMITS = { ops: 5_000_000, stack: 1_000_000, memo: 1_000_000, longBytes: 16, depth: 64 };
 
-/** Quotes text from a file for an error message: escaped (no control or bidi characters), one line, at most ~80 characters. */
-export function quote(s: string): string {
-  const escaped = JSON.stringify(s.slice(0, 200)).slice(1, -1)
-    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `"${escaped.length > 80 || s.length > 200 ? `${escaped.slice(0, 80)}…` : escaped}"`;
-}
+export { quote } from './safe-json';
+import { quote } from './safe-json';
 
 const MARK = Symbol('mark');
 type Slot = PyValue | typeof MARK;

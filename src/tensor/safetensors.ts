@@ -4,6 +4,10 @@
 // files come from users.
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from './dtype';
 import { numel, type Tensor } from './tensor';
+import { parseJsonLimited, quote } from './safe-json';
+
+/** Most tensors a header may list, and the largest dimension and rank of one. */
+const MAX_TENSORS = 100_000, MAX_DIM = 2 ** 31 - 1, MAX_RANK = 8;
 
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
@@ -37,9 +41,9 @@ export function readSafetensors(bytes: Uint8Array, what = 'file'): SafetensorsFi
   const n = Number(headerLen);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
-  } catch {
-    return fail('header is not valid UTF-8 JSON');
+    header = parseJsonLimited(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+  } catch (e) {
+    return fail(`header is not valid UTF-8 JSON (${(e as Error).message.slice(0, 80)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
   const dataStart = 8 + n;
@@ -48,33 +52,46 @@ export function readSafetensors(bytes: Uint8Array, what = 'file'): SafetensorsFi
   const dtypes = new Map<string, string>();
   let metadata: Record<string, string> = {};
   const spans: Array<[number, number]> = [];
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      if (typeof entry !== 'object' || entry === null) fail('__metadata__ is not an object');
-      metadata = Object.fromEntries(Object.entries(entry as object).map(([k, v]) => [k, String(v)]));
+  const entries = Object.entries(header as Record<string, unknown>);
+  if (entries.length > MAX_TENSORS + 1) fail(`the header lists ${entries.length} tensors, more than the ${MAX_TENSORS} accepted`);
+  for (const [key, entry] of entries) {
+    if (key === '__metadata__') {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail('__metadata__ is not an object');
+      // The format's metadata maps strings to strings; anything else is refused, not stringified.
+      for (const [k, v] of Object.entries(entry as object)) if (typeof v !== 'string') fail(`__metadata__ ${quote(k)} is not a string`);
+      metadata = Object.fromEntries(Object.entries(entry as Record<string, string>));
       continue;
     }
+    const name = quote(key);
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof e !== 'object' || e === null) fail(`entry "${name}" is not an object`);
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) fail(`entry ${name} is not an object`);
     const { dtype, shape, data_offsets: offs } = e;
-    if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) fail(`tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`);
-    if (!READABLE.has(dtype as string)) fail(`tensor "${name}" has dtype ${dtype}, which this reader does not convert`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor "${name}" has a bad shape`);
+    if (typeof dtype !== 'string' || !Object.prototype.hasOwnProperty.call(DTYPE_BYTES, dtype)) fail(`tensor ${name} has unknown dtype ${typeof dtype === 'string' ? quote(dtype) : typeof dtype}`);
+    if (!READABLE.has(dtype as string)) fail(`tensor ${name} has dtype ${dtype}, which this reader does not convert`);
+    if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= 0 && d <= MAX_DIM)) fail(`tensor ${name} has a bad shape (at most ${MAX_RANK} dimensions of at most ${MAX_DIM})`);
     if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-      fail(`tensor "${name}" has bad data_offsets`);
+      fail(`tensor ${name} has bad data_offsets`);
     }
     const [begin, end] = offs as [number, number];
     const count = numel(shape as number[]);
-    if (end < begin || end > dataLen) fail(`tensor "${name}" data_offsets [${begin}, ${end}] fall outside the ${dataLen} data bytes`);
+    if (end < begin || end > dataLen) fail(`tensor ${name} data_offsets [${begin}, ${end}] fall outside the ${dataLen} data bytes`);
     if (end - begin !== count * DTYPE_BYTES[dtype as string]) {
-      fail(`tensor "${name}" has ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${count * DTYPE_BYTES[dtype as string]}`);
+      fail(`tensor ${name} has ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${count * DTYPE_BYTES[dtype as string]}`);
     }
     spans.push([begin, end]);
-    tensors.set(name, { shape: [...(shape as number[])], data: decode(bytes, dataStart + begin, count, dtype as string) });
-    dtypes.set(name, dtype as string);
+    tensors.set(key, { shape: [...(shape as number[])], data: decode(bytes, dataStart + begin, count, dtype as string) });
+    dtypes.set(key, dtype as string);
   }
+  // As the format's reference reader: the tensors tile the data section exactly, with no overlap,
+  // no gap and nothing after the last one (a file with junk appended is refused, not half-read).
   spans.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < spans.length; i++) if (spans[i][0] < spans[i - 1][1]) fail('tensors overlap in the data section');
+  let at = 0;
+  for (const [b, e] of spans) {
+    if (b < at) fail('tensors overlap in the data section');
+    if (b > at) fail(`${b - at} bytes at data offset ${at} belong to no tensor (the format allows no gaps)`);
+    at = e;
+  }
+  if (at !== dataLen) fail(`${dataLen - at} bytes after the last tensor (the format allows nothing there)`);
   return { tensors, dtypes, metadata };
 }
 
