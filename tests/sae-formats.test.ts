@@ -108,3 +108,22 @@ function normalise(sae: Sae): void {
     for (let i = 0; i < sae.dIn; i++) sae.wDec[f * sae.dIn + i] /= Math.sqrt(n);
   }
 }
+
+describe('SAE files that lie', () => {
+  const weights = (d: number, F: number) => writeSafetensors([
+    ['W_enc', { shape: [d, F], data: new Float32Array(d * F) }], ['W_dec', { shape: [F, d], data: new Float32Array(F * d) }],
+    ['b_enc', { shape: [F], data: new Float32Array(F) }], ['b_dec', { shape: [d], data: new Float32Array(d) }],
+  ]);
+  const lens = (cfg: Record<string, unknown>, d = 4, F = 8) => new Map([['cfg.json', new TextEncoder().encode(JSON.stringify({ d_in: d, d_sae: F, ...cfg }))], ['sae_weights.safetensors', weights(d, F)]]);
+  const refusal = (files: Map<string, Uint8Array>) => { try { loadSaeFiles(files); } catch (e) { return (e as Error).message; } return 'accepted'; };
+  it('objects where strings belong, a zero width, a hook name with a newline, a negative layer', () => {
+    expect(refusal(lens({ architecture: { toString: 'x' } }))).toMatch(/"architecture" must be a string \(got an object\)/);
+    expect(refusal(lens({ normalize_activations: { a: 1 } }))).toMatch(/normalize_activations an object is not supported/);
+    expect(refusal(lens({ apply_b_dec_to_input: 'yes' }))).toMatch(/"apply_b_dec_to_input" must be a boolean/);
+    expect(refusal(lens({ hook_name: 'blocks.0.hook_resid_post\nat x' }))).toMatch(/is not a hook name/);
+    expect(refusal(lens({ d_in: 0 }))).toMatch(/needs integers d_in in 1\.\./);
+    const dl = new Map([['ae.safetensors', writeSafetensors([['encoder.weight', { shape: [8, 4], data: new Float32Array(32) }], ['encoder.bias', { shape: [8], data: new Float32Array(8) }], ['decoder.weight', { shape: [4, 8], data: new Float32Array(32) }], ['bias', { shape: [4], data: new Float32Array(4) }]])],
+      ['config.json', new TextEncoder().encode(JSON.stringify({ trainer: { layer: -7 } }))]]);
+    expect(loadSaeFiles(dl).hookName).toBeUndefined(); // a layer of -7 names no hook; the user is asked for one
+  });
+});

@@ -5,6 +5,7 @@ import { readStateDict } from '../model/model-file';
 import { readSafetensors } from '../tensor/safetensors';
 import { shapeStr, transposeData as transpose, type Tensor } from '../tensor/tensor';
 import { SaeFormatError, type Sae } from './types';
+import { describeValue } from '../model/config';
 
 function take(dict: Map<string, Tensor>, name: string, shape: number[], what: string): Float32Array {
   const t = dict.get(name);
@@ -16,25 +17,35 @@ function take(dict: Map<string, Tensor>, name: string, shape: number[], what: st
 }
 
 
+/** Largest SAE sizes accepted: far above any board-game SAE, below what would exhaust memory. */
+const MAX_D_IN = 65536, MAX_D_SAE = 1 << 22;
+
 function dims(dict: Map<string, Tensor>, name: string, what: string): [number, number] {
   const t = dict.get(name);
   if (!t || t.shape.length !== 2) throw new SaeFormatError(`${what}: "${name}" must be a 2-D tensor`);
-  return [t.shape[0], t.shape[1]];
+  const [a, b] = t.shape;
+  if (a < 1 || b < 1 || Math.min(a, b) > MAX_D_IN || Math.max(a, b) > MAX_D_SAE) throw new SaeFormatError(`${what}: "${name}" has shape [${a}, ${b}]; an SAE needs 1..${MAX_D_IN} inputs and 1..${MAX_D_SAE} features`);
+  return [a, b];
 }
 
 /** SAE-Lens: cfg.json fields d_in, d_sae, hook_name, apply_b_dec_to_input, activation_fn_str, architecture. */
 export function parseSaeLens(cfgJson: unknown, weights: Uint8Array): Sae {
   const what = 'SAE-Lens SAE';
   if (typeof cfgJson !== 'object' || cfgJson === null) throw new SaeFormatError(`${what}: cfg.json is not a JSON object`);
-  const cfg = cfgJson as Record<string, unknown>;
+  // Own properties only: a "toString" key in a file must not stand in for anything.
+  const cfg = Object.fromEntries(Object.entries(cfgJson as Record<string, unknown>)) as Record<string, unknown>;
   const dIn = cfg.d_in, dSae = cfg.d_sae;
-  if (!Number.isSafeInteger(dIn) || !Number.isSafeInteger(dSae) || (dIn as number) <= 0 || (dSae as number) <= 0) {
-    throw new SaeFormatError(`${what}: cfg.json needs positive integers d_in and d_sae`);
+  if (!Number.isSafeInteger(dIn) || !Number.isSafeInteger(dSae) || (dIn as number) <= 0 || (dSae as number) <= 0 || (dIn as number) > MAX_D_IN || (dSae as number) > MAX_D_SAE) {
+    throw new SaeFormatError(`${what}: cfg.json needs integers d_in in 1..${MAX_D_IN} and d_sae in 1..${MAX_D_SAE}`);
   }
   const norm = cfg.normalize_activations;
   if (norm !== undefined && norm !== null && norm !== 'none') {
-    throw new SaeFormatError(`${what}: normalize_activations "${norm}" is not supported (only "none")`);
+    throw new SaeFormatError(`${what}: normalize_activations ${describeValue(norm)} is not supported (only "none")`);
   }
+  for (const [k, type] of [['architecture', 'string'], ['activation_fn_str', 'string'], ['hook_name', 'string'], ['apply_b_dec_to_input', 'boolean']] as const) {
+    if (cfg[k] !== undefined && cfg[k] !== null && typeof cfg[k] !== type) throw new SaeFormatError(`${what}: cfg.json "${k}" must be a ${type} (got ${describeValue(cfg[k])})`);
+  }
+  if (typeof cfg.hook_name === 'string' && !/^[\w.]{1,100}$/.test(cfg.hook_name)) throw new SaeFormatError(`${what}: cfg.json hook_name ${describeValue(cfg.hook_name)} is not a hook name`);
   if (cfg.finetuning_scaling_factor === true) throw new SaeFormatError(`${what}: finetuning_scaling_factor is not supported`);
   const dict = readSafetensors(weights, 'sae_weights.safetensors').tensors;
   const d = dIn as number, F = dSae as number;
@@ -59,7 +70,7 @@ export function parseSaeLens(cfgJson: unknown, weights: Uint8Array): Sae {
     return { ...base, kind: 'topk', bEnc, k: k as number };
   }
   if (architecture !== 'standard' || activation !== 'relu') {
-    throw new SaeFormatError(`${what}: architecture "${architecture}" with activation "${activation}" is not supported`);
+    throw new SaeFormatError(`${what}: architecture ${describeValue(architecture)} with activation ${describeValue(activation)} is not supported`);
   }
   return { ...base, kind: 'relu', bEnc };
 }
