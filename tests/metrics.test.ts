@@ -10,7 +10,8 @@ import { bestFeatures, coverage } from '../src/metrics/coverage';
 import { featureScales, LevelsBuilder, THRESHOLDS } from '../src/metrics/levels';
 import { featureLabels, reconstructionCounts, reconstructionScore } from '../src/metrics/reconstruction';
 import { referenceCounts, referenceReconstructionCounts } from '../src/metrics/reference';
-import { supervisedMetrics, type ActivationSource } from '../src/metrics/suite';
+import { scaleSampleGames, supervisedMetrics, type ActivationSource } from '../src/metrics/suite';
+import { gelu } from '../src/model/cpu-ops';
 import { predictionF1 } from '../src/metrics/probe-baseline';
 
 const family = (id: string) => OTHELLO_BSP_FAMILIES.find((f) => f.id === id)!;
@@ -186,5 +187,25 @@ describe('probe baseline scoring', () => {
     });
     expect(r.counts).toEqual({ tp: 63 * positions.length, fp: positions.length, fn: positions.length });
     expect(r.f1).toBeCloseTo(63 / 64, 6);
+  });
+});
+
+describe('metrics details an audit found', () => {
+  it('M_f is |max a| (spec 3.2), not max |a|', () => {
+    // one feature: -3 then 1; another: only negative values
+    const acts = Float32Array.from([-3, -2, 1, -0.5]);
+    const { alive, scale } = featureScales(acts, 2, 2);
+    expect(Array.from(alive)).toEqual([0, 1]);
+    expect(Array.from(scale)).toEqual([1, 0.5]);
+  });
+  it('the M_f sample is min(n/2, 1000) train games', () => {
+    expect([1, 3, 2000, 2001, 5000].map(scaleSampleGames)).toEqual([1, 2, 1000, 1000, 1000]);
+  });
+  it('CPU GELU is exactly 0 far in the negative tail, as in float32 on the GPU', () => {
+    for (const x of [-6, -8, -12]) {
+      expect(gelu(x, 'exact') === 0).toBe(true); // -0 counts as 0 everywhere the metrics look
+      expect(gelu(x, 'tanh') === 0).toBe(true);
+    }
+    expect(gelu(1, 'exact')).toBeCloseTo(0.8413447, 6);
   });
 });

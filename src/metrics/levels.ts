@@ -10,7 +10,9 @@ export const LEVELS = THRESHOLDS.length;
 
 /** Alive features and their scale M_f from activations [N, F] (fired at least once = alive). */
 export function featureScales(acts: Float32Array, N: number, F: number) {
-  const max = new Float32Array(F);
+  // M_f = |max a_f| (spec 3.2: the absolute value of the largest activation, not the largest
+  // absolute value; they differ for MLP neurons, whose GELU outputs can be negative).
+  const max = new Float32Array(F).fill(-Infinity);
   const fired = new Uint8Array(F);
   for (let x = 0; x < N; x++) {
     const row = x * F;
@@ -18,13 +20,13 @@ export function featureScales(acts: Float32Array, N: number, F: number) {
       const a = acts[row + f];
       if (a !== 0) {
         fired[f] = 1;
-        if (Math.abs(a) > max[f]) max[f] = Math.abs(a);
+        if (a > max[f]) max[f] = a;
       }
     }
   }
   const alive: number[] = [];
   for (let f = 0; f < F; f++) if (fired[f]) alive.push(f);
-  return { alive: Uint32Array.from(alive), scale: Float32Array.from(alive, (f) => max[f]) };
+  return { alive: Uint32Array.from(alive), scale: Float32Array.from(alive, (f) => Math.abs(max[f])) };
 }
 
 /** Per alive feature, the 11 float32 thresholds t * M_f, laid out [feature][level]. */

@@ -68,7 +68,7 @@ export async function supervisedMetrics<G, P>(source: ActivationSource<G>, evalu
   const batch = opts.batchGames ?? 32, progress = opts.onProgress ?? (() => {});
   const F = source.features;
   if (trainGames.length === 0 || testGames.length === 0) throw new Error('the train and test splits need at least one game each');
-  const scaleCount = Math.max(1, Math.min(opts.scaleGames ?? Math.ceil(trainGames.length / 2), trainGames.length));
+  const scaleCount = Math.max(1, Math.min(opts.scaleGames ?? scaleSampleGames(trainGames.length), trainGames.length));
   progress('feature scales', 0, scaleCount);
   const scaleSet = await source.encode(trainGames.slice(0, scaleCount));
   const { alive, scale } = featureScales(scaleSet.acts, scaleSet.n, F);
@@ -127,3 +127,6 @@ export async function supervisedMetrics<G, P>(source: ActivationSource<G>, evalu
     train_positions: train.levels.positions, test_positions: test.levels.positions, families: results,
   };
 }
+
+/** Train games whose activations set alive features and M_f (spec 3.2): min(n/2, 1000). */
+export const scaleSampleGames = (trainGames: number) => Math.max(1, Math.min(Math.ceil(trainGames / 2), 1000));
