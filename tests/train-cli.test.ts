@@ -122,3 +122,20 @@ describe('train-model', () => {
     });
   }
 });
+
+describe('train-model --resume with a broken checkpoint', () => {
+  it('says so in one line (exit 2) instead of an internal error', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { cli, errorLines } = await import('./helpers/cli');
+    const { writeSafetensors } = await import('../src/tensor/safetensors');
+    const dir = mkdtempSync(join(tmpdir(), 'broken-ck-'));
+    mkdirSync(join(dir, 'run'));
+    writeFileSync(join(dir, 'run', 'checkpoint.safetensors'), writeSafetensors([['param.wE', { shape: [2], data: new Float32Array(2) }]], { metadata: { step: '3', config: '{}', history: '[]' } }));
+    const r = await cli('train-model', '--config', 'configs/othello-default.json', '--out', join(dir, 'run'), '--resume');
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/the optimiser state of "wE" is missing or of the wrong size; it cannot be resumed/);
+  });
+});

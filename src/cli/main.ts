@@ -20,9 +20,10 @@ import { INIT_MODEL_USAGE, runInitModel } from './init-model';
 import { GamesFileError } from '../games/othello/games-file';
 import { RunConfigError } from '../train/run-config';
 import { TorchFileError } from '../tensor/torch-checkpoint';
+import { CheckpointError } from '../train/checkpoint';
 import { BATCHES_USAGE, EVAL_SET_USAGE, runBatches, runEvalSet } from './torch-data';
 
-const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError, GamesFileError, TorchFileError];
+const USER_ERRORS = [UsageError, IllegalMoveError, NotationError, TokenError, WeightFormatError, ConfigError, ForwardInputError, SaeFormatError, SafetensorsError, RunConfigError, GamesFileError, TorchFileError, CheckpointError];
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<string> }> = {
   forward: { usage: FORWARD_USAGE, run: runForward },

@@ -4,6 +4,7 @@
 import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { readSafetensors, writeSafetensors } from '../tensor/safetensors';
 import type { Tensor } from '../tensor/tensor';
+import { parseJsonLimited, quote } from '../tensor/safe-json';
 
 export interface Checkpoint {
   step: number;
@@ -22,14 +23,35 @@ export function saveCheckpoint(path: string, ck: Checkpoint): void {
   renameSync(`${path}.tmp`, path);
 }
 
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
 export function loadCheckpoint(path: string): Checkpoint | undefined {
   if (!existsSync(path)) return undefined;
+  const fail = (msg: string): never => { throw new CheckpointError(`checkpoint ${path}: ${msg}; it cannot be resumed (move it away to start over)`); };
   const file = readSafetensors(new Uint8Array(readFileSync(path)), path);
   const state = new Map<string, [Float32Array, Float32Array, Float32Array]>();
   for (const [key, t] of file.tensors) {
     if (!key.startsWith('param.')) continue;
     const name = key.slice(6);
-    state.set(name, [t.data, file.tensors.get(`m.${name}`)!.data, file.tensors.get(`v.${name}`)!.data]);
+    const m = file.tensors.get(`m.${name}`), v = file.tensors.get(`v.${name}`);
+    if (!m || !v || m.data.length !== t.data.length || v.data.length !== t.data.length) fail(`the optimiser state of ${quote(name)} is missing or of the wrong size`);
+    state.set(name, [t.data, m!.data, v!.data]);
   }
-  return { step: Number(file.metadata.step), config: JSON.parse(file.metadata.config), history: JSON.parse(file.metadata.history), state };
+  if (state.size === 0) fail('it holds no parameters');
+  const step = Number(file.metadata.step);
+  if (!Number.isSafeInteger(step) || step < 0) fail('its step is not a number');
+  let config: unknown, history: unknown;
+  try {
+    config = parseJsonLimited(file.metadata.config ?? '');
+    history = parseJsonLimited(file.metadata.history ?? '');
+  } catch {
+    return fail('its config or history metadata is not valid JSON');
+  }
+  if (typeof config !== 'object' || config === null || !Array.isArray(history)) fail('its config or history metadata is malformed');
+  return { step, config, history: history as Checkpoint['history'], state };
 }

@@ -7,6 +7,7 @@ import { encodePlan, type Kernels, type Step } from '../gpu/kernels';
 import type { Model, ModelWeights } from '../model/weights';
 import type { AdamWConfig } from './cpu-backward';
 import type { TokenBatch } from './data';
+import { CheckpointError } from './checkpoint';
 
 interface Param {
   name: string;
@@ -221,7 +222,7 @@ export class GpuModelTrainer {
   restoreState(state: Map<string, [Float32Array, Float32Array, Float32Array]>): void {
     for (const p of this.params) {
       const s = state.get(p.name);
-      if (!s || s.some((a) => a.length !== p.n)) throw new Error(`checkpoint has no matching state for ${p.name}`);
+      if (!s || s.some((a) => a.length !== p.n)) throw new CheckpointError(`the checkpoint has no state of the right size for ${p.name}: it was made for another model`);
       writeArray(this.k.device, p.buf, s[0]);
       writeArray(this.k.device, p.m, s[1]);
       writeArray(this.k.device, p.v, s[2]);
