@@ -41,8 +41,8 @@ export function describeValue(v: unknown): string {
  * d_model 512), far below what would exhaust memory before a file's tensors are even checked.
  */
 export const CONFIG_LIMITS: Record<string, number> = { n_layers: 256, d_model: 16384, n_heads: 256, d_head: 4096, d_mlp: 65536, d_vocab: 1_000_000, n_ctx: 65536 };
-/** Most parameters a config may imply (4 GiB of float32). */
-export const MAX_PARAMS = 2 ** 30;
+/** Most parameters a config may imply (1 GiB of float32; Othello-GPT and Karvonen's chess models have ~25M). */
+export const MAX_PARAMS = 2 ** 28;
 
 /** Parses a HookedTransformerConfig-style object (n_layers, d_model, n_heads, d_head, d_mlp, d_vocab, n_ctx, act_fn, normalization_type, eps). */
 export function parseModelConfig(json: unknown): ModelConfig {
