@@ -12,6 +12,8 @@ export interface Harness {
   parse: (bytes: Uint8Array) => ArrayBufferView[];
   /** a refusal with a clear message, as opposed to a crash */
   clean: (e: unknown) => boolean;
+  /** a parser that reports problems without throwing (the link reader): every input is accepted */
+  neverThrows?: boolean;
   /** optional structure-aware mutation (e.g. mutate the pickle inside a zip and zip it again) */
   mutateStructured?: (seed: Uint8Array, rng: () => number) => Uint8Array | undefined;
 }

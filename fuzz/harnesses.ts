@@ -8,6 +8,16 @@ import { readSafetensors, SafetensorsError } from '../src/tensor/safetensors';
 import { PickleError } from '../src/tensor/pickle';
 import { isTensor, readTorchCheckpoint, TorchFileError, type TorchValue } from '../src/tensor/torch-checkpoint';
 import { mutate, type Harness } from './harness';
+import { parseJsonLimited } from '../src/tensor/safe-json';
+import { ConfigError, parseModelConfig } from '../src/model/config';
+import { fromHfGpt2Config, isHfGpt2Config } from '../src/model/infer-config';
+import { parseRunConfig, RunConfigError } from '../src/train/run-config';
+import { ManifestError, parseManifest } from '../src/model/manifest';
+import { PgnError, pgnToTranscript } from '../src/games/chess/pgn';
+import { ChessTokenError } from '../src/games/chess/tokenizer';
+import { NotationError, parseTranscript, replay } from '../src/games/othello/notation';
+import { IllegalMoveError } from '../src/games/othello/board';
+import { hashToView } from '../src/app/state/view';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(ROOT, '..', 'shared', 'fixtures');
@@ -63,4 +73,63 @@ export const safetensors: Harness = {
   clean: (e) => e instanceof SafetensorsError,
 };
 
-export const HARNESSES: Harness[] = [torchCheckpoint, safetensors];
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+const enc = (t: string) => new TextEncoder().encode(t);
+/** JSON from bytes with the project's limits; a syntax error is a clean refusal like any other. */
+class JsonInputError extends Error {}
+function json(b: Uint8Array): unknown {
+  try {
+    return parseJsonLimited(text(b));
+  } catch (e) {
+    throw new JsonInputError((e as Error).message);
+  }
+}
+const jsonFiles = (dir: string, match: RegExp) => filesUnder(dir, match, 1 << 20);
+
+export const modelConfig: Harness = {
+  name: 'model-config',
+  seeds: () => [...jsonFiles(join(FIXTURES, 'torch-written'), /config\.json$/), ...jsonFiles(join(ROOT, 'public', 'models'), /^config\.json$/)],
+  parse: (b) => { const j = json(b); if (isHfGpt2Config(j)) fromHfGpt2Config(j); else parseModelConfig(j); return []; },
+  clean: (e) => e instanceof ConfigError || e instanceof JsonInputError,
+};
+
+export const runConfig: Harness = {
+  name: 'run-config',
+  seeds: () => jsonFiles(join(ROOT, 'configs'), /\.json$/),
+  parse: (b) => { parseRunConfig(json(b)); return []; },
+  clean: (e) => e instanceof RunConfigError || e instanceof JsonInputError,
+};
+
+export const manifest: Harness = {
+  name: 'manifest',
+  seeds: () => [new Uint8Array(readFileSync(join(ROOT, 'public', 'models', 'index.json')))],
+  parse: (b) => { parseManifest(json(b)); return []; },
+  clean: (e) => e instanceof ManifestError || e instanceof ConfigError || e instanceof JsonInputError,
+};
+
+export const pgn: Harness = {
+  name: 'pgn',
+  seeds: () => ['[Event "x"]\n[Site "y"]\n\n1. e4 {clock 0:01} e5 (1... c5 2. Nf3 (2. c3)) 2. Nf3 $1 Nc6 ; note\n3. Bb5 a6 4. Ba4 Nf6 5. O-O Be7 1-0',
+    '1.d4 d5 2.c4 e6 3.Nc3 Nf6 4.Bg5 Be7 5.e3 O-O', ';1.e4 e5 2.Nf3 Nc6 3.Bc4 Bc5 4.c3 Nf6 5.d4 exd4 6.cxd4 Bb4+'].map(enc),
+  parse: (b) => { pgnToTranscript(text(b)); return []; },
+  clean: (e) => e instanceof PgnError || e instanceof ChessTokenError,
+};
+
+export const othelloMoves: Harness = {
+  name: 'othello-moves',
+  seeds: () => ['d3 c5 f6 f5 e6 e3 d6 c4', 'd3,c3,c4,e3,f4,c5', 'f5d6c3d3c4f4f6f3e6e7d7c5b6d8c6c7'].map(enc),
+  parse: (b) => { replay(parseTranscript(text(b))); return []; },
+  clean: (e) => e instanceof NotationError || e instanceof IllegalMoveError,
+};
+
+export const viewLink: Harness = {
+  name: 'view-link',
+  seeds: () => ['model=othello-gpt-default&sae=standard-c1.0&moves=d3c5f6&pos=2&feature=12&square=e6&overlay=feature&panel=dashboard&edits=3:ablate,5:2.5',
+    'game=chess&pgn=1.e4%20e5%202.Nf3&pos=8&residual=raw&modelUrl=https%3A%2F%2Fexample.org%2Fm.pth', 'tour=square-feature&step=2'].map(enc),
+  // hashToView never throws: every problem becomes a notice. Any exception is a crash.
+  parse: (b) => { hashToView(text(b)); return []; },
+  clean: () => false,
+  neverThrows: true,
+};
+
+export const HARNESSES: Harness[] = [torchCheckpoint, safetensors, modelConfig, runConfig, manifest, pgn, othelloMoves, viewLink];

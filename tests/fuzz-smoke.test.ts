@@ -14,7 +14,7 @@ describe('fuzz harnesses (smoke run)', () => {
       expect(r.findings.map((f) => `${f.outcome}: ${f.message}`)).toEqual([]);
       expect(r.counts.rejected + r.counts.accepted).toBe(400);
       // the mutations reach both outcomes, so the harness exercises the parser and not only its front door
-      expect(r.counts.rejected).toBeGreaterThan(0);
+      if (!h.neverThrows) expect(r.counts.rejected).toBeGreaterThan(0);
       expect(r.counts.accepted).toBeGreaterThan(0);
     });
   }

@@ -25,7 +25,13 @@ export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
 export function parseJsonLimited(text: string, maxBytes = 100 * 1024 * 1024): unknown {
   if (text.length > maxBytes) throw new Error(`${text.length} characters of JSON, more than the ${maxBytes} accepted`);
   if (jsonDepth(text) > MAX_JSON_DEPTH) throw new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
-  return JSON.parse(text);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // V8's message quotes the text around the error, newlines included: say where, not what.
+    const at = /position (\d+)/.exec((e as Error).message);
+    throw new Error(`not valid JSON${at ? ` (near character ${at[1]})` : ''}`);
+  }
 }
 
 /** Text from a file or link quoted for an error message: escaped (no control or bidi characters), one line, at most ~80 characters. */

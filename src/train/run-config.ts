@@ -1,5 +1,5 @@
 // Training-run configuration (a JSON file), validated in full before any work starts.
-import { parseModelConfig, type ModelConfig } from '../model/config';
+import { describeValue, parseModelConfig, type ModelConfig } from '../model/config';
 
 export interface RunConfig {
   /** what the model learns: seeded random Othello games, or generated chess transcripts (one token per character) */
@@ -33,7 +33,7 @@ export function parseRunConfig(json: unknown): RunConfig {
   const j = json as Record<string, unknown>;
   const num = (key: string, ok: (v: number) => boolean, what: string, fallback?: number): number => {
     const v = j[key] ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new RunConfigError(`training config: "${key}" must be ${what} (got ${JSON.stringify(j[key])})`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new RunConfigError(`training config: "${key}" must be ${what} (got ${describeValue(j[key])})`);
     return v;
   };
   const int = (v: number) => Number.isSafeInteger(v);
@@ -45,7 +45,7 @@ export function parseRunConfig(json: unknown): RunConfig {
   }
   if (model.normalization !== 'LN') throw new RunConfigError('training config: the model must use normalization_type "LN"');
   const game = j.game ?? 'othello';
-  if (game !== 'othello' && game !== 'chess') throw new RunConfigError(`training config: "game" must be "othello" or "chess" (got ${JSON.stringify(j.game)})`);
+  if (game !== 'othello' && game !== 'chess') throw new RunConfigError(`training config: "game" must be "othello" or "chess" (got ${describeValue(j.game)})`);
   const vocab = game === 'othello' ? 61 : 32;
   if (model.dVocab !== vocab) throw new RunConfigError(`training config: a ${game} model needs d_vocab ${vocab} (got ${model.dVocab})`);
   const c: RunConfig = {
