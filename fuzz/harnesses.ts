@@ -18,6 +18,7 @@ import { ChessTokenError } from '../src/games/chess/tokenizer';
 import { NotationError, parseTranscript, replay } from '../src/games/othello/notation';
 import { IllegalMoveError } from '../src/games/othello/board';
 import { hashToView } from '../src/app/state/view';
+import { NotesFileError, parseNotesFile } from '../src/app/panels/notes';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(ROOT, '..', 'shared', 'fixtures');
@@ -132,4 +133,11 @@ export const viewLink: Harness = {
   neverThrows: true,
 };
 
-export const HARNESSES: Harness[] = [torchCheckpoint, safetensors, modelConfig, runConfig, manifest, pgn, othelloMoves, viewLink];
+export const notesImport: Harness = {
+  name: 'notes-import',
+  seeds: () => [JSON.stringify({ notes: { 'othello-gpt-default/standard-c1.0/492': 'fires when e6 is legal', 'chess-gpt-default/topk-k16/575': 'rook on h1' } })].map(enc),
+  parse: (b) => { parseNotesFile(text(b)); return []; },
+  clean: (e) => e instanceof NotesFileError,
+};
+
+export const HARNESSES: Harness[] = [torchCheckpoint, safetensors, modelConfig, runConfig, manifest, pgn, othelloMoves, viewLink, notesImport];

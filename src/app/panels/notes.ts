@@ -1,8 +1,9 @@
 // Names and notes the user gives features, kept in IndexedDB (they survive reloads), exported and
 // imported as JSON. Keys are "model/sae/feature". Imported files are checked: an object of short strings.
 import { create } from 'zustand';
+import { parseJsonLimited, quote } from '../../tensor/safe-json';
 
-const DB = 'boardgame-workbench', STORE = 'notes', MAX_NOTE = 2000, MAX_NOTES = 100_000;
+const DB = 'boardgame-workbench', STORE = 'notes', MAX_NOTE = 2000, MAX_NOTES = 100_000, MAX_FILE = 16 * 2 ** 20;
 
 export const noteKey = (model: string, sae: string, feature: number) => `${model}/${sae}/${feature}`;
 
@@ -38,15 +39,17 @@ interface NotesStore {
 export class NotesFileError extends Error {}
 
 export function parseNotesFile(text: string): Record<string, string> {
+  // Sized up front: a file of 150,000 notes is refused before anything of it is parsed.
+  if (text.length > MAX_FILE) throw new NotesFileError(`the notes file is ${(text.length / 2 ** 20).toFixed(1)} MB; at most ${MAX_FILE / 2 ** 20} MB are accepted`);
   let j: unknown;
-  try { j = JSON.parse(text); } catch { throw new NotesFileError('the notes file is not valid JSON'); }
+  try { j = parseJsonLimited(text); } catch { throw new NotesFileError('the notes file is not valid JSON'); }
   const notes = (j as { notes?: unknown })?.notes;
   if (typeof notes !== 'object' || notes === null || Array.isArray(notes)) throw new NotesFileError('the notes file has no "notes" object');
   const out: Record<string, string> = Object.create(null);
   const entries = Object.entries(notes);
   if (entries.length > MAX_NOTES) throw new NotesFileError(`the notes file has ${entries.length} notes; at most ${MAX_NOTES} are accepted`);
   for (const [k, v] of entries) {
-    if (!/^[A-Za-z0-9._-]{1,64}\/[A-Za-z0-9._-]{1,64}\/\d{1,7}$/.test(k)) throw new NotesFileError(`"${k.slice(0, 40)}" is not a model/sae/feature key`);
+    if (!/^[A-Za-z0-9._-]{1,64}\/[A-Za-z0-9._-]{1,64}\/\d{1,7}$/.test(k)) throw new NotesFileError(`${quote(k)} is not a model/sae/feature key`);
     if (typeof v !== 'string' || v.length > MAX_NOTE) throw new NotesFileError(`the note for ${k} is not text of at most ${MAX_NOTE} characters`);
     out[k] = v;
   }

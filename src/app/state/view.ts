@@ -3,6 +3,7 @@
 // answers a sane default plus plain messages for whatever it could not use. Nothing is evaluated.
 import { chessTranscriptOf } from '../../games/chess/games-file';
 import { squareIndex as chessSquareIndex, squareName as chessSquareName } from '../../games/chess/squares';
+import { quote } from '../../tensor/safe-json';
 import { formatTranscript, parseSquare, parseTranscript, replay, squareLabel } from '../../games/othello';
 
 export const OVERLAYS = ['predictions', 'probe', 'feature', 'decoder', 'active', 'none'] as const;
@@ -102,17 +103,17 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
   }
   raw = '';
   const known = new Set(['model', 'sae', 'layer', 'moves', 'pgn', 'pos', 'feature', 'square', 'overlay', 'panel', 'edits', 'tour', 'step', 'game', 'residual', 'modelUrl', 'saeUrl']);
-  for (const k of p.keys()) if (!known.has(k)) problems.push(`unknown link field "${k.slice(0, 20)}" ignored`);
+  for (const k of p.keys()) if (!known.has(k)) problems.push(`unknown link field ${quote(k)} ignored`);
   const get = (k: string) => p.get(k);
   const game = get('game');
   if (game === 'chess') view = { ...CHESS_DEFAULT_VIEW, edits: [] };
-  else if (game !== null && game !== 'othello') problems.push(`game "${game.slice(0, 20)}" is not available; showing Othello`);
+  else if (game !== null && game !== 'othello') problems.push(`game ${quote(game)} is not available; showing Othello`);
   const defaults = view.game === 'chess' ? CHESS_DEFAULT_VIEW : DEFAULT_VIEW;
   for (const k of ['model', 'sae'] as const) {
     const v = get(k);
     if (v === null) continue;
     if (ID.test(v)) view[k] = v;
-    else problems.push(`${k} "${v.slice(0, 20)}" is not a valid id; using ${defaults[k]}`);
+    else problems.push(`${k} ${quote(v)} is not a valid id; using ${defaults[k]}`);
   }
   for (const k of ['modelUrl', 'saeUrl'] as const) {
     const v = get(k);
@@ -123,11 +124,11 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
   }
   const residual = get('residual');
   if (residual === 'raw' || residual === 'centred') view.residual = residual;
-  else if (residual !== null) problems.push(`residual "${residual.slice(0, 10)}" is not raw or centred; using the SAE's own convention`);
+  else if (residual !== null) problems.push(`residual ${quote(residual)} is not raw or centred; using the SAE's own convention`);
   const layer = get('layer');
   if (layer !== null) {
     const l = int(layer, 0, 63);
-    if (l === null) problems.push(`layer "${layer.slice(0, 10)}" is not a layer number`); else view.layer = l;
+    if (l === null) problems.push(`layer ${quote(layer)} is not a layer number`); else view.layer = l;
   }
   const moves = view.game === 'othello' ? get('moves') : null;
   if (view.game === 'chess' && get('moves') !== null) problems.push('"moves" is an Othello field; a chess game is given as pgn');
@@ -153,17 +154,17 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
   const pos = get('pos');
   if (pos !== null) {
     const n = int(pos, 0, gameLength(view));
-    if (n === null) problems.push(`position "${pos.slice(0, 10)}" is not between 0 and ${gameLength(view)}`); else view.pos = n;
+    if (n === null) problems.push(`position ${quote(pos)} is not between 0 and ${gameLength(view)}`); else view.pos = n;
   }
   const feature = get('feature');
   if (feature !== null) {
     const f = int(feature, 0, 1 << 20);
-    if (f === null) problems.push(`feature "${feature.slice(0, 10)}" is not a feature number`); else view.feature = f;
+    if (f === null) problems.push(`feature ${quote(feature)} is not a feature number`); else view.feature = f;
   }
   const square = get('square');
   if (square !== null) {
     if (view.game === 'chess') {
-      if (/^[a-h][1-8]$/.test(square)) view.square = chessSquareIndex(square); else problems.push(`square "${square.slice(0, 10)}" is not a chess square (a1..h8)`);
+      if (/^[a-h][1-8]$/.test(square)) view.square = chessSquareIndex(square); else problems.push(`square ${quote(square)} is not a chess square (a1..h8)`);
     } else {
       try { view.square = parseSquare(square); } catch (e) { problems.push((e as Error).message); }
     }
@@ -171,18 +172,18 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
   const overlay = get('overlay');
   if (overlay !== null) {
     if ((OVERLAYS as readonly string[]).includes(overlay)) view.overlay = overlay as Overlay;
-    else problems.push(`overlay "${overlay.slice(0, 20)}" is unknown; showing ${defaults.overlay}`);
+    else problems.push(`overlay ${quote(overlay)} is unknown; showing ${defaults.overlay}`);
   }
   const panel = get('panel');
   if (panel !== null) {
     if ((PANELS as readonly string[]).includes(panel)) view.panel = panel as Panel;
-    else problems.push(`panel "${panel.slice(0, 20)}" is unknown`);
+    else problems.push(`panel ${quote(panel)} is unknown`);
   }
   const edits = get('edits');
   if (edits !== null) {
     for (const part of edits.split(',').slice(0, 32)) {
       const m = /^(\d{1,7}):(ablate|-?\d{1,6}(?:\.\d{1,6})?)$/.exec(part);
-      if (!m) { problems.push(`intervention "${part.slice(0, 20)}" is not feature:ablate or feature:value`); continue; }
+      if (!m) { problems.push(`intervention ${quote(part)} is not feature:ablate or feature:value`); continue; }
       view.edits.push(m[2] === 'ablate' ? { feature: Number(m[1]), mode: 'ablate', value: 0 } : { feature: Number(m[1]), mode: 'clamp', value: Number(m[2]) });
     }
   }
@@ -191,7 +192,7 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
     if (ID.test(tour)) {
       view.tour = tour;
       view.step = int(get('step') ?? '0', 0, 999) ?? 0;
-    } else problems.push(`tour "${tour.slice(0, 20)}" is not a valid id`);
+    } else problems.push(`tour ${quote(tour)} is not a valid id`);
   }
   return { view, problems };
 }
