@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GAME=${GAME:-othello}
 RUN=${RUN:-runs/$GAME-default}
+CONFIG=${CONFIG:-configs/$GAME-default.json} # the run config the weights were trained with (e.g. configs/othello-6x256.json for a PyTorch run)
 if [ "$GAME" = chess ]; then
   ID=${ID:-chess-gpt-default}; RANDOM_ID=${RANDOM_ID:-chess-random-init}; EVAL_GAMES=${EVAL_GAMES:-1000}
   PROBES=(piece); SAE_GAMES=${SAE_GAMES:-500} # 256 characters per game
@@ -30,7 +31,7 @@ if [ "${FRESH:-0}" = 1 ]; then rm -rf "$DEST" "$(dirname "$DEST")/$RANDOM_ID"; f
 if ! cmp -s "$RUN/model.safetensors" "$DEST/model.safetensors"; then rm -rf "$DEST"; fi
 mkdir -p "$DEST/probes" "$DEST/saes" "$DEST/metrics"
 cp "$RUN/model.safetensors" "$RUN/config.json" "$DEST/"
-cp "configs/$GAME-default.json" "$DEST/training-config.json"
+cp "$CONFIG" "$DEST/training-config.json"
 M=(--model "$DEST/model.safetensors" --config "$DEST/config.json" --game "$GAME")
 [ -f "$DEST/eval.json" ] || cli eval "${M[@]}" --games "$EVAL_GAMES" --seed 12345 --out "$DEST/eval.json"
 for probe in "${PROBES[@]}"; do
@@ -53,7 +54,7 @@ for k in ${TOPK_KS:-16 32}; do sae "$DEST/saes/topk-k$k" "${M[@]}" --kind topk -
 
 # Random-init baseline: the run's own initial weights (init_seed), the same SAE recipe.
 RDIR="$(dirname "$DEST")/$RANDOM_ID"
-SEED=$(json "configs/$GAME-default.json" .init_seed)
+SEED=$(json "$CONFIG" .init_seed)
 mkdir -p "$RDIR/saes"
 # its SAE must sit on this model's best probe layer, which may move as training goes on
 if [ -f "$RDIR/saes/standard-c1.0/config.json" ] && [ "$(json "$RDIR/saes/standard-c1.0/config.json" .trainer.layer)" != "$LAYER" ]; then rm -rf "$RDIR/saes/standard-c1.0"; fi
@@ -77,5 +78,5 @@ else
 fi
 rm -f "$RDIR/model/model.safetensors" # the browser makes the random weights from the seed; only the SAE is shipped
 
-cli model-card --dir "$DEST" --run "$RUN" --manifest "$MANIFEST" --random-init "$RDIR" $([ -f "runs/study/$GAME-study.json" ] && echo --study runs/study)
+cli model-card --dir "$DEST" --run "$RUN" --config "$CONFIG" --manifest "$MANIFEST" --random-init "$RDIR" $([ -f "runs/study/$GAME-study.json" ] && echo --study runs/study)
 du -sh "$DEST" "$RDIR"

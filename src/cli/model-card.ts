@@ -5,11 +5,12 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { basename, join } from 'node:path';
 import { parseModelConfig } from '../model/config';
 import { gameKit } from '../games/kit';
+import { readSafetensors } from '../tensor/safetensors';
 import { parseFlags, required, UsageError } from './args';
 import { readJson } from './files';
 import { readMetricsFolder, supervisedMetricsSection } from './model-card-metrics';
 
-export const MODEL_CARD_USAGE = 'model-card --dir <public/models/ID> --run <run folder> --manifest <public/models/index.json> [--random-init <public/models/RANDOM_ID>] [--study <runs/study>]';
+export const MODEL_CARD_USAGE = 'model-card --dir <public/models/ID> --run <run folder> --manifest <public/models/index.json> [--random-init <public/models/RANDOM_ID>] [--study <runs/study>] [--config <run config.json>]';
 
 interface Curve { step: number; legal_top1?: number; legal_mass?: number; legal_greedy?: number }
 interface SaeEntry { id: string; path: string; kind: string; hook: string; config: Record<string, unknown>; metrics: Record<string, number> }
@@ -94,7 +95,7 @@ function projectGames(curve: Curve[], rate: (c: Curve) => number | undefined, ga
 }
 
 export async function runModelCard(argv: string[]): Promise<string> {
-  const flags = parseFlags(argv, ['dir', 'run', 'manifest', 'random-init', 'study']);
+  const flags = parseFlags(argv, ['dir', 'run', 'manifest', 'random-init', 'study', 'config']);
   const dir = required(flags, 'dir'), runDir = required(flags, 'run'), manifestPath = required(flags, 'manifest');
   const id = basename(dir);
   const run = readJson(join(dir, 'training-config.json'), 'training config') as Record<string, number> & { game?: string };
@@ -114,11 +115,14 @@ export async function runModelCard(argv: string[]): Promise<string> {
   const q = chess ? CHESS_QUALITY : OTHELLO_QUALITY;
   if (!Number.isFinite(q.headline(ev))) throw new UsageError(`${join(dir, 'eval.json')} has no ${chess ? 'legal_greedy' : 'legalTop1'}`);
 
+  // Which trainer made the weights: the PyTorch trainer writes trainer=pytorch into their metadata.
+  const torchTrained = readSafetensors(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))), 'model').metadata.trainer === 'pytorch';
+  const runConfigPath = flags.get('config') ?? `configs/${game}-default.json`;
   const goalMet = q.goalMet(ev);
   const projected = goalMet ? undefined : projectGames(curve, q.curveRate, gamesPerStep, q.errorTarget);
   const lines: string[] = [];
   lines.push(`# ${id}: ${q.title} trained by this project`, '',
-    `A ${config.nLayers}-layer GPT trained from scratch with the workbench's own WGSL training code on ${q.data} ` +
+    `A ${config.nLayers}-layer GPT trained from scratch ${torchTrained ? 'with PyTorch (`pytorch/train.py`, the same data, schedule and optimiser as the WGSL trainer)' : "with the workbench's own WGSL training code"} on ${q.data} ` +
     `Files: \`model.safetensors\` ` +
     `(TransformerLens key names, unprocessed, LayerNorm with affine parameters) and \`config.json\` (HookedTransformerConfig fields).`, '',
     `**Status: ${goalMet ? 'meets' : 'does not yet meet'} the quality goal** (${q.goal}). ` +
@@ -160,7 +164,9 @@ export async function runModelCard(argv: string[]): Promise<string> {
     } else {
       lines.push('Too few held-out points (or no downward trend yet) to fit a projection.', '');
     }
-    lines.push(`Continue the run: raise "steps" in \`configs/${game}-default.json\` when the schedule is complete, then \`npm run cli -- train-model --config configs/${game}-default.json --out runs/${game}-default --resume\` (the checkpoint is committed under \`runs/${game}-default/\`; a resumed run may change only "steps", "checkpoint_minutes" and "curve_minutes").`, '');
+    lines.push(torchTrained
+      ? `Continue the run: \`python3 pytorch/train.py --config ${runConfigPath} --out ${runDir} --bf16 --resume\` (the resumable checkpoint is in \`${runDir}/torch-ckpt/\`, git-ignored; if it is lost, \`--init-from ${runDir}/model.safetensors\` restarts from the committed weights with fresh optimiser moments; a resumed run may change only "steps", "checkpoint_minutes" and "curve_minutes").`
+      : `Continue the run: raise "steps" in \`${runConfigPath}\` when the schedule is complete, then \`npm run cli -- train-model --config ${runConfigPath} --out ${runDir} --resume\` (the checkpoint is committed under \`${runDir}/\`; a resumed run may change only "steps", "checkpoint_minutes" and "curve_minutes").`, '');
   }
   if (probes.length) {
     lines.push('## Linear probes', '', `Linear probes on \`blocks.L.hook_resid_post\` (raw, uncentred residual), trained on the GPU with softmax cross-entropy per square; accuracy per square over all 64 squares of held-out positions${chess ? ' (the \'.\' characters, White to move, 13 classes: six black pieces, empty, six white pieces). Published for comparison: 0.9907 at layer 5 of Karvonen\'s 8-layer model (spec 5)' : ''}.`, '');
