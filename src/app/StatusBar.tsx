@@ -9,7 +9,7 @@ export function StatusBar() {
       {loaded && (
         <p className={loaded.gpuProblem ? 'notice warn' : 'notice ok'} role="status" data-testid="gpu-status">
           {loaded.gpuProblem
-            ? `No WebGPU: ${loaded.gpuProblem}. Everything runs on the CPU reference in a worker instead (slower).`
+            ? `No WebGPU: ${loaded.gpuProblem}. Everything runs on the CPU reference in a worker instead (for a small model such as the default ones it answers as fast or faster; large models are slower).`
             : `Running on ${loaded.backend} in a worker.`}
           {' '}{loaded.modelName}{loaded.saeName ? ` · SAE ${loaded.saeName} (${loaded.dSae} features)` : ''} · {loaded.hook}
         </p>
