@@ -11,13 +11,14 @@ import type { InterventionResult } from '../worker/workbench';
 import { workerClient } from '../useWorkbench';
 import { useFeatureName } from './FeaturesPanel';
 
+// The four centre squares are never moves (they start occupied): no probability, and no "NaN%".
 const probsOverlay = (p: Float32Array) => {
   let max = 1e-9;
   for (const v of p) if (v > max) max = v;
   return {
-    kind: 'heat' as const, values: Array.from(p, (v) => v / max),
+    kind: 'heat' as const, values: Array.from(p, (v) => (Number.isFinite(v) ? v / max : 0)),
     labels: Array.from(p, (v) => (v >= 0.01 ? `${Math.round(v * 100)}%` : null)),
-    tips: Array.from(p, (v, s) => `${squareLabel(s)}: ${(v * 100).toFixed(2)}%`),
+    tips: Array.from(p, (v, s) => (Number.isFinite(v) ? `${squareLabel(s)}: ${(v * 100).toFixed(2)}%` : `${squareLabel(s)}: a starting square, never a move`)),
   };
 };
 
