@@ -48,11 +48,9 @@ describe('the field\'s checkpoint layouts through `forward`', () => {
       const got = readSafetensors(new Uint8Array(readFileSync(out))).tensors;
       const logits = expected(folder, 'expected_logits');
       expect(got.get('logits')!.shape).toEqual(logits.shape);
-      expect(relError(got.get('logits')!.data, logits.data)).toBeLessThan(1e-4);
-      for (const l of [0, 1]) {
-        const resid = expected(folder, `expected_resid_post_${l}`);
-        expect(relError(got.get(`blocks.${l}.hook_resid_post`)!.data, resid.data)).toBeLessThan(1e-4);
-      }
+      const errors = [relError(got.get('logits')!.data, logits.data), ...[0, 1].map((l) => relError(got.get(`blocks.${l}.hook_resid_post`)!.data, expected(folder, `expected_resid_post_${l}`).data))];
+      console.log(`[checkpoint] ${folder}/${file}: logits ${errors[0].toExponential(2)}, resid_post 0/1 ${errors[1].toExponential(2)} / ${errors[2].toExponential(2)}`);
+      for (const e of errors) expect(e).toBeLessThan(1e-4);
     });
   }
 
@@ -105,8 +103,10 @@ describe('the paper\'s dictionary_learning SAEs (ae.pt + config.json) with the p
         const suffix = residual === 'raw' ? 'raw' : 'centred';
         const acts = JSON.parse(readFileSync(join(DL, expectedFrom, 'trainer0', `expected_acts_${suffix}.json`), 'utf8'));
         const recon = JSON.parse(readFileSync(join(DL, expectedFrom, 'trainer0', `expected_recon_${suffix}.json`), 'utf8'));
-        expect(relError(got.tensors.get('sae.hook_sae_acts_post')!.data, acts.data)).toBeLessThan(1e-4);
-        expect(relError(got.tensors.get('sae.hook_sae_output')!.data, recon.data)).toBeLessThan(1e-4);
+        const ea = relError(got.tensors.get('sae.hook_sae_acts_post')!.data, acts.data), er = relError(got.tensors.get('sae.hook_sae_output')!.data, recon.data);
+        console.log(`[checkpoint] SAE ${label}, ${suffix}: acts ${ea.toExponential(2)}, recon ${er.toExponential(2)}`);
+        expect(ea).toBeLessThan(1e-4);
+        expect(er).toBeLessThan(1e-4);
       }
     });
   }
