@@ -10,6 +10,7 @@ import type { Clamp } from '../state/view';
 import type { InterventionResult } from '../worker/workbench';
 import { workerClient } from '../useWorkbench';
 import { useFeatureName } from './FeaturesPanel';
+import { MAX_CLAMP } from '../state/view';
 
 // The four centre squares are never moves (they start occupied): no probability, and no "NaN%".
 const probsOverlay = (p: Float32Array) => {
@@ -49,7 +50,9 @@ export function InterventionPanel() {
   const add = (mode: Clamp['mode']) => {
     if (view.feature === null) return;
     const v = Number(value);
-    if (mode === 'clamp' && !Number.isFinite(v)) { setError(`"${value}" is not a number`); return; }
+    if (mode === 'clamp' && !Number.isFinite(v)) { setError(`"${value.slice(0, 20)}" is not a number`); return; }
+    // The same range a link can carry (view.ts), so every clamp the panel accepts survives "Copy link".
+    if (mode === 'clamp' && Math.abs(v) > MAX_CLAMP) { setError(`clamp values are between -${MAX_CLAMP} and ${MAX_CLAMP}`); return; }
     set({ edits: [...edits.filter((e) => e.feature !== view.feature), { feature: view.feature, mode, value: mode === 'clamp' ? v : 0 }] });
   };
   if (chess) return <ChessIntervention result={result} error={error} add={add} value={value} setValue={setValue} name={name} />;

@@ -12,6 +12,8 @@ export const PANELS = ['features', 'square', 'dashboard', 'intervene', 'metrics'
 export type Panel = (typeof PANELS)[number];
 
 export interface Clamp { feature: number; mode: 'ablate' | 'clamp'; value: number }
+/** Largest clamp value the panel accepts and a link carries. */
+export const MAX_CLAMP = 1e6;
 
 export interface View {
   game: 'othello' | 'chess';
@@ -182,8 +184,8 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
   const edits = get('edits');
   if (edits !== null) {
     for (const part of edits.split(',').slice(0, 32)) {
-      const m = /^(\d{1,7}):(ablate|-?\d{1,6}(?:\.\d{1,6})?)$/.exec(part);
-      if (!m) { problems.push(`intervention ${quote(part)} is not feature:ablate or feature:value`); continue; }
+      const m = /^(\d{1,7}):(ablate|-?\d{1,7}(?:\.\d{1,12})?(?:e-?\d{1,3})?)$/.exec(part);
+      if (!m || (m[2] !== 'ablate' && !(Math.abs(Number(m[2])) <= MAX_CLAMP))) { problems.push(`intervention ${quote(part)} is not feature:ablate or feature:value (|value| <= ${MAX_CLAMP})`); continue; }
       view.edits.push(m[2] === 'ablate' ? { feature: Number(m[1]), mode: 'ablate', value: 0 } : { feature: Number(m[1]), mode: 'clamp', value: Number(m[2]) });
     }
   }
