@@ -184,7 +184,7 @@ export function hashToView(hash: string): { view: View; problems: string[] } {
   const edits = get('edits');
   if (edits !== null) {
     for (const part of edits.split(',').slice(0, 32)) {
-      const m = /^(\d{1,7}):(ablate|-?\d{1,7}(?:\.\d{1,12})?(?:e-?\d{1,3})?)$/.exec(part);
+      const m = /^(\d{1,7}):(ablate|-?\d{1,7}(?:\.\d{1,17})?(?:e-?\d{1,3})?)$/.exec(part);
       if (!m || (m[2] !== 'ablate' && !(Math.abs(Number(m[2])) <= MAX_CLAMP))) { problems.push(`intervention ${quote(part)} is not feature:ablate or feature:value (|value| <= ${MAX_CLAMP})`); continue; }
       view.edits.push(m[2] === 'ablate' ? { feature: Number(m[1]), mode: 'ablate', value: 0 } : { feature: Number(m[1]), mode: 'clamp', value: Number(m[2]) });
     }
