@@ -122,3 +122,11 @@ describe("Li et al.'s 61-token vocabulary", () => {
     expect(Number.isNaN(board[27])).toBe(true);
   });
 });
+
+describe('a pasted game: moves or token ids', () => {
+  it('reads both, and refuses a token outside 1..60', async () => {
+    const { parseMovesOrTokens } = await import('../src/games/othello/games-file');
+    expect(parseMovesOrTokens('20, 21 34')).toEqual(parseMovesOrTokens('d3 c5 f6'));
+    expect(() => parseMovesOrTokens('20,61')).toThrow(/61/);
+  });
+});

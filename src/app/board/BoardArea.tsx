@@ -2,7 +2,8 @@
 // square), game controls, a timeline, the transcript (paste your own), board export, and the
 // model's top next moves.
 import { useMemo, useRef, useState } from 'react';
-import { countDiscs, formatTranscript, NotationError, parseTranscript, replay, squareLabel } from '../../games/othello';
+import { countDiscs, formatTranscript, NotationError, replay, squareLabel } from '../../games/othello';
+import { parseMovesOrTokens } from '../../games/othello/games-file';
 import { useSession, useView } from '../state/store';
 import { OVERLAYS, type Overlay } from '../state/view';
 import { exportBoard } from './export';
@@ -44,7 +45,7 @@ export function BoardArea({ legal }: { legal: number[] }) {
   };
   const loadText = () => {
     try {
-      const moves = parseTranscript(text);
+      const moves = parseMovesOrTokens(text); // moves, or token ids as the CLI and games files take them
       replay(moves);
       loadMoves(moves);
       setPasteError(null);
@@ -83,7 +84,7 @@ export function BoardArea({ legal }: { legal: number[] }) {
         ))}
       </p>
       <div className="row">
-        <input className="paste" aria-label="paste a transcript" placeholder="paste moves, e.g. d3 c5 f6 f5" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && loadText()} />
+        <input className="paste" aria-label="paste a transcript" placeholder="paste moves (d3 c5 f6) or token ids (20,21,34)" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && loadText()} />
         <button onClick={loadText}>Load moves</button>
         <button onClick={() => setText(formatTranscript(view.moves))}>Copy moves here</button>
       </div>

@@ -19,7 +19,7 @@ export function parseOthelloGamesFile(text: string, maxGames = 1_000_000): numbe
     if (line === '' || line.startsWith('#')) return;
     if (games.length >= maxGames) throw new GamesFileError(`more than ${maxGames} games`);
     try {
-      const squares = /^[\d\s,]+$/.test(line) ? decodeTokens(line.split(/[\s,]+/).filter((p) => p !== '').map(Number)) : parseTranscript(line);
+      const squares = parseMovesOrTokens(line);
       if (squares.length === 0) throw new GamesFileError('no moves');
       if (squares.length > 60) throw new GamesFileError(`${squares.length} moves (a game has at most 60)`);
       replay(squares);
@@ -33,4 +33,9 @@ export function parseOthelloGamesFile(text: string, maxGames = 1_000_000): numbe
   });
   if (games.length === 0) throw new GamesFileError('the games file holds no games');
   return games;
+}
+
+/** A game written as moves ("d3 c5 f6") or as Li et al.'s token ids ("20,21,34"; 1..60). */
+export function parseMovesOrTokens(text: string): number[] {
+  return /^[\d\s,]+$/.test(text.trim()) && text.trim() !== '' ? decodeTokens(text.split(/[\s,]+/).filter((p) => p !== '').map(Number)) : parseTranscript(text);
 }
