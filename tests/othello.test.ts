@@ -126,7 +126,9 @@ describe("Li et al.'s 61-token vocabulary", () => {
 describe('a pasted game: moves or token ids', () => {
   it('reads both, and refuses a token outside 1..60', async () => {
     const { parseMovesOrTokens } = await import('../src/games/othello/games-file');
-    expect(parseMovesOrTokens('20, 21 34')).toEqual(parseMovesOrTokens('d3 c5 f6'));
+    const { encodeSquares } = await import('../src/games/othello/tokenizer');
+    const moves = parseMovesOrTokens('d3 c5 f6');
+    expect(parseMovesOrTokens(encodeSquares(moves).join(', '))).toEqual(moves);
     expect(() => parseMovesOrTokens('20,61')).toThrow(/61/);
   });
 });
