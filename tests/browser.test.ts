@@ -57,6 +57,12 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     await expect.poll(() => page.getByTestId('position').textContent()).toMatch(/move 30 \/ \d+/);
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => page.getByTestId('position').textContent()).toMatch(/move 29 \//);
+    // after choosing from a dropdown, the arrow keys step through the game again
+    await page.getByLabel('overlay').focus();
+    await page.getByLabel('overlay').selectOption('probe');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.getByTestId('position').textContent()).toMatch(/move 28 \//);
+    await page.getByLabel('overlay').selectOption('predictions');
     await page.keyboard.press('Home');
     await expect.poll(() => page.getByTestId('position').textContent()).toMatch(/move 0 \//);
     await page.getByLabel('timeline').fill('12');

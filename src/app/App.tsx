@@ -67,8 +67,11 @@ export function App() {
       if (e.key === 'Home') step(-gameLength(view));
       if (e.key === 'End') step(gameLength(view));
     };
+    // A dropdown keeps the focus after a choice and would swallow the arrow keys; once chosen, let go.
+    const onChange = (e: Event) => { if ((e.target as HTMLElement)?.tagName === 'SELECT') (e.target as HTMLSelectElement).blur(); };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('change', onChange);
+    return () => { window.removeEventListener('keydown', onKey); window.removeEventListener('change', onChange); };
   });
 
   const legal = view.game === 'othello' ? legalMoves(states[view.pos]) : [];
