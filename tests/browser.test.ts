@@ -193,6 +193,10 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     await expect.poll(() => page.getByTestId('legal-mass').textContent(), { timeout: 60_000 }).toMatch(/Probability on legal moves/);
     const unknown = await open('#sae=no-such-sae&model=no-such-model');
     await expect.poll(() => unknown.getByTestId('notice').textContent(), { timeout: 30_000 }).toMatch(/no othello model "no-such-model"/);
+    const tooHigh = await open('#feature=99999');
+    await expect.poll(() => tooHigh.getByTestId('notice').textContent(), { timeout: 60_000 }).toMatch(/feature 99999 is not one of this SAE's 1024 features \(0\.\.1023\)/);
+    expect(new URL(tooHigh.url()).hash).not.toContain('feature=');
+    await tooHigh.close();
     await shot(page, 'malformed-link');
     expect(pageErrors(page)).toEqual([]);
     await page.close();

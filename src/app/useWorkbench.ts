@@ -94,6 +94,12 @@ export function useWorkbench(): void {
         const st = useSession.getState();
         st.setJob('load', null);
         st.patch({ error: null, loaded, loadedKey: loadKey, loadedView: { model: view.model, sae: view.sae, layer: view.layer }, analysis: null, atlas: null });
+        // A feature number from a link that this SAE does not have: say so rather than show nothing.
+        const f = useView.getState().view.feature;
+        if (f !== null && f >= loaded.dSae) {
+          st.patch({ notice: [...st.notice, loaded.dSae ? `feature ${f} is not one of this SAE's ${loaded.dSae} features (0..${loaded.dSae - 1})` : `feature ${f} needs an SAE; none is loaded`] });
+          useView.getState().set({ feature: null });
+        }
         if (loaded.dSae === 0) return;
         st.setJob('atlas', { label: 'Feature atlas', done: 0, total: 1 });
         return c.request({ type: 'atlas', games: atlasGames(), seed: 2024 }, (label, done, total) => useSession.getState().setJob('atlas', { label: `Feature atlas (${atlasGames()} games)`, done, total }))
