@@ -18,6 +18,10 @@ import { ChessTokenError } from '../src/games/chess/tokenizer';
 import { NotationError, parseTranscript, replay } from '../src/games/othello/notation';
 import { IllegalMoveError } from '../src/games/othello/board';
 import { hashToView } from '../src/app/state/view';
+import { loadSaeFiles } from '../src/sae/formats';
+import { SaeFormatError } from '../src/sae/types';
+import { loadModelFile } from '../src/model/model-file';
+import { WeightFormatError } from '../src/model/adapters';
 import { NotesFileError, parseNotesFile } from '../src/app/panels/notes';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -140,4 +144,46 @@ export const notesImport: Harness = {
   clean: (e) => e instanceof NotesFileError,
 };
 
-export const HARNESSES: Harness[] = [torchCheckpoint, safetensors, modelConfig, runConfig, manifest, pgn, othelloMoves, viewLink, notesImport];
+/** Several named files in one input: a length-prefixed bundle, so byte mutations reach every file. */
+function bundle(files: Array<[string, Uint8Array]>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const [name, data] of files) {
+    const n = enc(name), head = new Uint8Array(8);
+    new DataView(head.buffer).setUint32(0, n.length, true);
+    new DataView(head.buffer).setUint32(4, data.length, true);
+    parts.push(head, n, data);
+  }
+  return Uint8Array.from(parts.flatMap((p) => Array.from(p)));
+}
+function unbundle(b: Uint8Array): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>(), view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let at = 0; at + 8 <= b.length && out.size < 8;) {
+    const n = view.getUint32(at, true), len = view.getUint32(at + 4, true);
+    if (at + 8 + n + len > b.length) break;
+    out.set(text(b.subarray(at + 8, at + 8 + n)), b.subarray(at + 8 + n, at + 8 + n + len));
+    at += 8 + n + len;
+  }
+  return out;
+}
+const small = (p: string) => existsSync(p) && statSync(p).size < (1 << 20);
+
+export const saeFiles: Harness = {
+  name: 'sae-files',
+  seeds: () => {
+    const folders = [join(FIXTURES, 'saelens-othello-6L128', 'L1_x8_512000'), ...['standard', 'gated', 'topk_2024-12'].map((k) => join(FIXTURES, 'torch-written', 'dl-saes-othello', `othello-trained_model-layer_1-${k}`, 'trainer0'))];
+    return folders.filter(existsSync).map((f) => bundle(['cfg.json', 'sae_weights.safetensors', 'ae.pt', 'config.json'].filter((n) => small(join(f, n))).map((n) => [n, new Uint8Array(readFileSync(join(f, n)))])));
+  },
+  parse: (b) => { const s = loadSaeFiles(unbundle(b)); return [s.wEnc, s.wDec, s.bEnc, s.bDec]; },
+  clean: (e) => e instanceof SaeFormatError || e instanceof SafetensorsError || e instanceof TorchFileError || e instanceof PickleError,
+};
+
+export const modelFiles: Harness = {
+  name: 'model-files',
+  seeds: () => ['mingpt-othello-small/final.pth', 'tl-othello-small/synthetic_model.pth', 'nanogpt-chess-small/lichess_2layers_ckpt_no_optimizer.pt', 'hf-gpt2-chess-small/model.safetensors']
+    .map((f) => join(FIXTURES, 'torch-written', f)).filter(existsSync).map((f) => new Uint8Array(readFileSync(f))),
+  parse: (b) => { const m = loadModelFile(b, { nHeads: 4 }); return [m.weights.wE, m.weights.wU]; },
+  clean: (e) => e instanceof WeightFormatError || e instanceof ConfigError || e instanceof SafetensorsError || e instanceof TorchFileError || e instanceof PickleError,
+  mutateStructured: torchCheckpoint.mutateStructured,
+};
+
+export const HARNESSES: Harness[] = [torchCheckpoint, safetensors, modelConfig, runConfig, manifest, pgn, othelloMoves, viewLink, notesImport, saeFiles, modelFiles];

@@ -170,7 +170,17 @@ export function loadModel(dict: Map<string, Tensor>, configJson: unknown): Model
   if (unused.length) {
     throw new WeightFormatError(`the state dict has ${unused.length} tensor${unused.length > 1 ? 's' : ''} this ${config.nLayers}-layer config does not use (e.g. ${quote(unused[0])}): is n_layers right?`);
   }
+  const bad = firstNonFinite(weights);
+  if (bad) throw new WeightFormatError(`the weights hold ${bad.value} (in ${bad.where}): a model with NaN or infinite weights cannot be run`);
   return { config, weights, format: layout };
+}
+
+/** The first NaN or infinite value in the weights, if any. */
+function firstNonFinite(w: ModelWeights): { where: string; value: number } | undefined {
+  const arrays: Array<[string, Float32Array]> = [['W_E', w.wE], ['W_pos', w.wPos], ['ln_final', w.lnFW], ['ln_final', w.lnFB], ['W_U', w.wU], ['b_U', w.bU],
+    ...w.layers.flatMap((L, l) => Object.entries(L).map(([k, a]) => [`block ${l} ${k}`, a] as [string, Float32Array]))];
+  for (const [where, a] of arrays) for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return { where, value: a[i] };
+  return undefined;
 }
 
 /** Canonical weights → a TransformerLens-style state dict (LN params only when normalization is LN). */

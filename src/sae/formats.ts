@@ -153,6 +153,15 @@ function normaliseDecoderColumns(sae: Sae): void {
  * .safetensors file) with an optional config.json.
  */
 export function loadSaeFiles(files: Map<string, Uint8Array>): Sae {
+  const sae = readSaeFiles(files);
+  for (const [k, a] of Object.entries(sae)) {
+    if (!(a instanceof Float32Array)) continue;
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) throw new SaeFormatError(`the SAE's ${k} holds ${a[i]}: an SAE with NaN or infinite weights cannot be run`);
+  }
+  return sae;
+}
+
+function readSaeFiles(files: Map<string, Uint8Array>): Sae {
   const json = (name: string): unknown => {
     try {
       return JSON.parse(new TextDecoder().decode(files.get(name)!));
