@@ -18,6 +18,8 @@ import { ChessTokenError } from '../src/games/chess/tokenizer';
 import { NotationError, parseTranscript, replay } from '../src/games/othello/notation';
 import { IllegalMoveError } from '../src/games/othello/board';
 import { hashToView } from '../src/app/state/view';
+import { GamesFileError, parseOthelloGamesFile } from '../src/games/othello/games-file';
+import { ChessGamesFileError, parseChessGamesFile } from '../src/games/chess/games-file';
 import { loadSaeFiles } from '../src/sae/formats';
 import { SaeFormatError } from '../src/sae/types';
 import { loadModelFile } from '../src/model/model-file';
@@ -186,4 +188,12 @@ export const modelFiles: Harness = {
   mutateStructured: torchCheckpoint.mutateStructured,
 };
 
-export const HARNESSES: Harness[] = [torchCheckpoint, safetensors, modelConfig, runConfig, manifest, pgn, othelloMoves, viewLink, notesImport, saeFiles, modelFiles];
+export const gamesFiles: Harness = {
+  name: 'games-files',
+  // Othello games files (moves or token ids, one game a line) and chess games files (PGN games or transcripts).
+  seeds: () => ['d3 c5 f6 f5 e6 e3\nf5 d6 c3 d3 c4\n20,21,34,33\n', '[Event "a"]\n\n1. e4 e5 2. Nf3 Nc6 1-0\n\n[Event "b"]\n\n1. d4 d5 0-1\n', ';1.e4 e5 2.Nf3\n;1.d4 Nf6 2.c4\n'].map(enc),
+  parse: (b) => { const t = text(b); (t.includes('.') ? parseChessGamesFile : parseOthelloGamesFile)(t, 10_000); return []; },
+  clean: (e) => e instanceof GamesFileError || e instanceof ChessGamesFileError,
+};
+
+export const HARNESSES: Harness[] = [torchCheckpoint, safetensors, modelConfig, runConfig, manifest, pgn, othelloMoves, viewLink, notesImport, saeFiles, modelFiles, gamesFiles];
