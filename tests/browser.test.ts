@@ -44,6 +44,8 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
   it('first load, playing and stepping moves', async () => {
     const page = await open();
     expect(await page.getByTestId('gpu-status').textContent()).toMatch(/Running on WebGPU .* in a worker.*standard-c1\.0 \(1024 features\)/);
+    // the backend for analysing moves is chosen by measurement, and the status line says what was measured
+    expect(await page.getByTestId('backend-note').textContent()).toMatch(/Measured: one 59-token analysis took \d+ ms on the CPU reference and \d+ ms on WebGPU \(google swiftshader\), so moves are analysed on /);
     expect(await page.locator('[data-square]').count()).toBe(64);
     await expect.poll(() => page.getByTestId('model-quality').textContent()).toMatch(/top move is legal \d+\.\d% of the time on 2,000 fresh games/);
     await shot(page, 'first-load');
@@ -191,13 +193,13 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     expect(await page.getByLabel('SAE', { exact: true }).inputValue()).toBe('standard-c1.0');
     await page.locator('[data-square="d3"]').click(); // still fully usable
     await expect.poll(() => page.getByTestId('legal-mass').textContent(), { timeout: 60_000 }).toMatch(/Probability on legal moves/);
+    await shot(page, 'malformed-link');
     const unknown = await open('#sae=no-such-sae&model=no-such-model');
     await expect.poll(() => unknown.getByTestId('notice').textContent(), { timeout: 30_000 }).toMatch(/no othello model "no-such-model"/);
     const tooHigh = await open('#feature=99999');
     await expect.poll(() => tooHigh.getByTestId('notice').textContent(), { timeout: 60_000 }).toMatch(/feature 99999 is not one of this SAE's 1024 features \(0\.\.1023\)/);
     expect(new URL(tooHigh.url()).hash).not.toContain('feature=');
     await tooHigh.close();
-    await shot(page, 'malformed-link');
     expect(pageErrors(page)).toEqual([]);
     await page.close();
     await unknown.close();

@@ -158,6 +158,15 @@ describe('workbench worker core', () => {
     expect(tour.steps[2].caption).toContain(`layer 3 reads every square as mine, theirs or empty: on held-out games it gets ${Math.round(100 * probe.test_accuracy)}% of squares right, where guessing each square's most common state gets ${Math.round(100 * probe.baseline_accuracy)}%`);
   });
 
+  it('measures both backends and analyses moves on the faster, with the same numbers either way', async () => {
+    const wb = await Workbench.create(assets, createNodeGpuContext, nodeShaderSource, { measure: true });
+    expect(wb.backendNote).toMatch(/^one 59-token analysis took \d+ ms on the CPU reference and \d+ ms on WebGPU .*, so moves are analysed on (the CPU reference and the feature atlas \(batches\) on WebGPU|WebGPU)/);
+    const a = await wb.analyze(game), c = await cpu.analyze(game);
+    expect(a.backend).toBe(/analysed on the CPU reference/.test(wb.backendNote!) ? 'CPU reference, measured faster here' : wb.backend);
+    expect(maxRelError(a.acts, c.acts)).toBeLessThan(1e-3);
+    wb.destroy();
+  });
+
   it('recovers from a lost device by re-creating it', async () => {
     const wb = await Workbench.create(assets, createNodeGpuContext, nodeShaderSource);
     const before = await wb.analyze(game.slice(0, 10));

@@ -12,6 +12,7 @@ export function StatusBar() {
             ? `No WebGPU: ${loaded.gpuProblem}. Everything runs on the CPU reference in a worker instead (for a small model such as the default ones it answers as fast or faster; large models are slower).`
             : `Running on ${loaded.backend} in a worker.`}
           {' '}{loaded.modelName}{loaded.saeName ? ` · SAE ${loaded.saeName} (${loaded.dSae} features)` : ''} · {loaded.hook}
+          {loaded.backendNote && <span className="backend-note" data-testid="backend-note"> · Measured: {loaded.backendNote}.</span>}
         </p>
       )}
       {Object.entries(jobs).map(([id, j]) => (

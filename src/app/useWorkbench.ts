@@ -87,7 +87,7 @@ export function useWorkbench(): void {
       }
       return { ...choice, files: {} };
     };
-    const request = { type: 'load' as const, base: base(), model: once(model), sae: once(sae), layer: view.layer, residual: view.residual, forceCpu };
+    const request = { type: 'load' as const, base: base(), model: once(model), sae: once(sae), layer: view.layer, residual: view.residual, forceCpu, measureBackends: search().get('backend') !== 'webgpu' };
     c.request(request, (label, done, total) => useSession.getState().setJob('load', { label, done, total }), transfer)
       .then((loaded) => {
         if (seq !== loadSeq.current) return;

@@ -38,11 +38,11 @@ async function handle(id: number, req: Request): Promise<unknown> {
     progress('starting the GPU')(1, 2);
     bench?.destroy();
     const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
-    bench = await Workbench.create(assets, req.forceCpu ? null : () => createGpuContext(gpu), browserShaderSource);
+    bench = await Workbench.create(assets, req.forceCpu ? null : () => createGpuContext(gpu), browserShaderSource, { measure: req.measureBackends ?? true });
     if (req.forceCpu) bench.gpuProblem = 'the CPU reference was requested';
     const result: Results['load'] = {
       game: assets.game, backend: bench.backend, gpuProblem: bench.gpuProblem, modelName: assets.modelName, hook: assets.hook, layer: assets.layer,
-      nLayers: assets.model.config.nLayers, nCtx: assets.model.config.nCtx, residual: assets.residual, architectureFrom: assets.architectureFrom, dSae: assets.sae?.dSae ?? 0, saeName: assets.saeName, probes: assets.probeNames,
+      nLayers: assets.model.config.nLayers, backendNote: bench.backendNote, nCtx: assets.model.config.nCtx, residual: assets.residual, architectureFrom: assets.architectureFrom, dSae: assets.sae?.dSae ?? 0, saeName: assets.saeName, probes: assets.probeNames,
       statics: bench.featureStatics(), ms: performance.now() - t0,
     };
     return result;

@@ -33,11 +33,15 @@ export interface LoadRequest {
   residual?: ResidualChoice;
   /** run on the CPU reference even when WebGPU is there (also used by tests) */
   forceCpu?: boolean;
+  /** time one game on each backend and analyse moves on the faster (default true; ?backend=webgpu turns it off) */
+  measureBackends?: boolean;
 }
 
 export interface Loaded {
   game: GameId;
   backend: string;
+  /** what was measured when choosing the backend for analysing moves */
+  backendNote?: string;
   gpuProblem?: string;
   modelName: string;
   hook: string;

@@ -94,7 +94,7 @@ export class Workbench {
   private constructor(readonly assets: LoadedAssets, private readonly gpuFactory: GpuFactory | null, private readonly shaders: ShaderSource) {}
 
   /** Connects to the GPU when a factory is given; a failure leaves the CPU reference in charge, with the reason kept. */
-  static async create(assets: LoadedAssets, gpuFactory: GpuFactory | null, shaders: ShaderSource): Promise<Workbench> {
+  static async create(assets: LoadedAssets, gpuFactory: GpuFactory | null, shaders: ShaderSource, opts: { measure?: boolean } = {}): Promise<Workbench> {
     const wb = new Workbench(assets, gpuFactory, shaders);
     if (gpuFactory) {
       try {
@@ -105,7 +105,38 @@ export class Workbench {
     } else {
       wb.gpuProblem = 'WebGPU is not available here (no navigator.gpu)';
     }
+    if (wb.conn && opts.measure) await wb.measureBackends();
     return wb;
+  }
+
+  /** Set by measureBackends: one game's analysis is faster on the CPU reference than on this adapter. */
+  private analyseOnCpu = false;
+  /** What was measured, in words, for the status line. */
+  backendNote?: string;
+
+  /**
+   * Times one full-length game's analysis (forward + SAE) on WebGPU (after a warm-up; best of 3)
+   * and on the CPU reference (best of 2), and analyses moves on the faster: on a software adapter
+   * a small model answers sooner on the CPU. Batches (the feature atlas) stay on the GPU.
+   */
+  private async measureBackends(): Promise<void> {
+    const { nCtx, dVocab } = this.assets.model.config;
+    const tokens = Array.from({ length: nCtx }, (_, i) => 1 + (i * 7) % (dVocab - 1));
+    const time = async (cpu: boolean, reps: number) => {
+      let best = Infinity;
+      for (let r = 0; r < reps; r++) {
+        const t0 = performance.now();
+        const [{ x }] = await this.hookAndLogits([tokens], cpu);
+        if (this.assets.sae) await this.encode(x, nCtx, cpu);
+        best = Math.min(best, performance.now() - t0);
+      }
+      return best;
+    };
+    await time(false, 1); // pipelines
+    const gpuMs = await time(false, 3), cpuMs = await time(true, 2);
+    this.analyseOnCpu = cpuMs < gpuMs;
+    this.backendNote = `one ${nCtx}-token analysis took ${cpuMs.toFixed(0)} ms on the CPU reference and ${gpuMs.toFixed(0)} ms on ${this.backend}, ` +
+      `so moves are analysed on ${this.analyseOnCpu ? 'the CPU reference' : this.backend}${this.analyseOnCpu ? ` and the feature atlas (batches) on ${this.backend}` : ''}`;
   }
 
   private async connect(): Promise<void> {
@@ -149,9 +180,9 @@ export class Workbench {
     return this.assets.game === 'chess' ? p : tokenVectorToBoard(p);
   }
 
-  private async hookAndLogits(tokens: number[][]): Promise<Array<{ x: Float32Array; logits: Float32Array }>> {
+  private async hookAndLogits(tokens: number[][], cpu = false): Promise<Array<{ x: Float32Array; logits: Float32Array }>> {
     const { model, hook } = this.assets;
-    const conn = await this.gpu();
+    const conn = cpu ? undefined : await this.gpu();
     if (conn) {
       const r = await conn.model.forward(tokens, [hook]);
       return tokens.map((_, b) => ({ x: r.hooks.get(hook)![b], logits: r.logits[b] }));
@@ -162,9 +193,9 @@ export class Workbench {
     });
   }
 
-  private async encode(x: Float32Array, N: number): Promise<Float32Array> {
+  private async encode(x: Float32Array, N: number, cpu = false): Promise<Float32Array> {
     const sae = this.assets.sae!;
-    const conn = await this.gpu();
+    const conn = cpu ? undefined : await this.gpu();
     return conn?.sae ? (await conn.sae.run(x, N)).acts : cpuSae(sae, x, N).acts;
   }
 
@@ -176,11 +207,11 @@ export class Workbench {
     const board = probes.find((p) => p.kind === BOARD_PROBE[this.assets.game])?.probe;
     const C = board?.classes ?? 0;
     if (T === 0) return { T: 0, probs: empty, F: sae?.dSae ?? 0, acts: empty, boardProbe: empty, probeClasses: C, legalProbe: empty, backend: this.backend, ms: 0 };
-    const [{ x, logits }] = await this.hookAndLogits([tokens]);
+    const [{ x, logits }] = await this.hookAndLogits([tokens], this.analyseOnCpu);
     const W = this.assets.game === 'chess' ? V : 64;
     const probs = new Float32Array(T * W);
     for (let t = 0; t < T; t++) probs.set(this.outputs(logits.subarray(t * V, (t + 1) * V)), t * W);
-    const acts = sae ? await this.encode(x, T) : empty;
+    const acts = sae ? await this.encode(x, T, this.analyseOnCpu) : empty;
     const legal = probes.find((p) => p.kind === 'legal-moves')?.probe;
     const boardProbe = board ? new Float32Array(T * 64 * C) : empty;
     const legalProbe = legal ? new Float32Array(T * 64) : empty;
@@ -192,7 +223,7 @@ export class Workbench {
         for (let s = 0; s < 64; s++) legalProbe[t * 64 + s] = p[s * legal.classes + legal.classes - 1];
       }
     }
-    return { T, probs, F: sae?.dSae ?? 0, acts, boardProbe, probeClasses: C, legalProbe, backend: this.backend, ms: performance.now() - t0 };
+    return { T, probs, F: sae?.dSae ?? 0, acts, boardProbe, probeClasses: C, legalProbe, backend: this.analyseOnCpu ? 'CPU reference, measured faster here' : this.backend, ms: performance.now() - t0 };
   }
 
   /**
