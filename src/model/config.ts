@@ -1,6 +1,8 @@
 // One config type for every GPT-style board-game model we run. It is read from JSON that uses
 // TransformerLens HookedTransformerConfig field names, so files written by other tools load as-is.
 
+import { quote } from '../tensor/safe-json';
+
 export type GeluForm = 'exact' | 'tanh';
 export type Normalization = 'LN' | 'LNPre';
 
@@ -32,7 +34,7 @@ const ACT_FNS: Record<string, GeluForm> = { gelu: 'exact', gelu_new: 'tanh', gel
 /** A value from a file, described for an error message: short, one line, never its own toString. */
 export function describeValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  if (typeof v === 'string') return JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}…` : v).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?');
+  if (typeof v === 'string') return quote(v);
   return Array.isArray(v) ? 'a list' : 'an object';
 }
 
