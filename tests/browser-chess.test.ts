@@ -74,6 +74,10 @@ describe('chess in the workbench', () => {
     await page.getByRole('button', { name: 'Load game' }).click();
     expect(await page.getByTestId('paste-error').textContent()).toMatch(/Not loaded: move 2\. "Ke3" is not legal.*unchanged/);
     expect(await page.getByTestId('transcript').textContent()).toBe(`${GAME} 6.d4`);
+    // PGN as copied from a database: headers on their own lines, a comment, a variation
+    await page.getByLabel('paste a game').fill('[Event "Casual"]\n[White "A"]\n[Black "B"]\n\n1. e4 {best by test} e5 (1... c5 2. Nf3)\n2. Nf3 *');
+    await page.getByRole('button', { name: 'Load game' }).click();
+    await expect.poll(() => page.getByTestId('transcript').textContent()).toBe(';1.e4 e5 2.Nf3');
     await shot(page, 'chess-first-load');
     expect(pageErrors(page)).toEqual([]);
     await page.close();

@@ -99,7 +99,8 @@ export function ChessArea() {
         ))}
       </p>
       <div className="row">
-        <input className="paste" aria-label="paste a game" placeholder="paste PGN or a transcript, e.g. 1. e4 e5 2. Nf3" value={paste} onChange={(e) => setPaste(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && load()} />
+        {/* A text area: PGN as copied from a database has header lines, comments and variations. Ctrl+Enter loads. */}
+        <textarea className="paste" aria-label="paste a game" rows={2} placeholder={'paste PGN (headers, comments and variations allowed) or a transcript, e.g. 1. e4 e5 2. Nf3'} value={paste} onChange={(e) => setPaste(e.target.value)} onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || !paste.includes('\n'))) { e.preventDefault(); load(); } }} />
         <button onClick={load}>Load game</button>
         <button onClick={() => setPaste(view.text)}>Copy game here</button>
       </div>
