@@ -111,6 +111,11 @@ describe('chess in the workbench', () => {
     await page.getByRole('tab', { name: 'Metrics' }).click();
     await expect.poll(() => page.getByTestId('compare-table').textContent(), { timeout: 30_000 }).toMatch(/cov\. board.*baseline-mlp-neurons.*standard-c1\.0/s);
     expect(await page.getByTestId('selected-metrics').textContent()).toMatch(/Strategy \(mean of 14 functions\).*0\.617 \/ 0\.650/);
+    // dictionaries with L0 below 8 sit where they are on the log axis, not clamped onto it
+    const cx = await page.getByTestId('scatter').locator('circle').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cx'))));
+    expect(cx.length).toBeGreaterThanOrEqual(8);
+    expect(cx.every((v) => v > 40)).toBe(true);
+    expect(new Set(cx.map((v) => v.toFixed(1))).size).toBe(cx.length);
     await shot(page, 'chess-metrics');
     expect(pageErrors(page)).toEqual([]);
     await page.close();

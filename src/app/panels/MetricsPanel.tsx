@@ -66,15 +66,19 @@ function Bar({ value, ceiling, published }: { value: number | null; ceiling: num
 }
 
 function Scatter({ rows, selected, main }: { rows: MetricsRow[]; selected: string; main: string }) {
-  const pts = rows.filter((r) => r.l0 !== null && r.families[main]?.coverage != null);
+  // L0 <= 0 has no place on a log axis; every other dictionary is drawn where it is (no clamping onto the axis).
+  const pts = rows.filter((r) => r.l0 !== null && r.l0 > 0 && r.families[main]?.coverage != null);
   const W = 460, H = 220, L = 40, B = 30;
-  const x = scaleLog().domain([8, 1024]).range([L, W - 10]).clamp(true);
+  const l0s = pts.map((r) => r.l0!);
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...l0s, 10))), top = 10 ** Math.ceil(Math.log10(Math.max(...l0s, 10)));
+  const hi = top > lo ? top : lo * 10;
+  const x = scaleLog().domain([lo, hi]).range([L, W - 20]);
   const cov = pts.map((r) => r.families[main].coverage!);
-  const y = scaleLinear().domain([Math.max(0, Math.min(...cov) - 0.05), Math.min(0.7, Math.max(...cov) + 0.05)]).range([H - B, 10]).nice();
+  const y = scaleLinear().domain([Math.max(0, Math.min(...cov) - 0.05), Math.min(1, Math.max(...cov) + 0.05)]).range([H - B, 10]).nice();
   return (
     <svg width={W} height={H} data-testid="scatter" role="img" aria-label="coverage against L0">
       <line x1={L} x2={W - 10} y1={H - B} y2={H - B} stroke="#666" /><line x1={L} x2={L} y1={10} y2={H - B} stroke="#666" />
-      {x.ticks(4).filter((v) => [10, 100, 1000].includes(v)).map((v) => <text key={v} x={x(v)} y={H - B + 14} fontSize="10" textAnchor="middle">{v}</text>)}
+      {Array.from({ length: Math.round(Math.log10(hi / lo)) + 1 }, (_, i) => lo * 10 ** i).map((v) => <text key={v} x={x(v)} y={H - B + 14} fontSize="10" textAnchor="middle">{v >= 1 ? v : v.toFixed(1)}</text>)}
       {y.ticks(4).map((v) => <text key={v} x={L - 4} y={y(v) + 3} fontSize="10" textAnchor="end">{v.toFixed(2)}</text>)}
       <text x={(W + L) / 2} y={H - 3} fontSize="10" textAnchor="middle">L0 (log)</text>
       <text x={10} y={H / 2} fontSize="10" transform={`rotate(-90 10 ${H / 2})`} textAnchor="middle">coverage ({FAMILY_TITLE[main].split(' ')[0].toLowerCase()})</text>
