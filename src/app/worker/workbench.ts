@@ -86,6 +86,9 @@ interface GpuConnection {
 
 export type GpuFactory = () => Promise<GpuContext>;
 
+/** Backend timings already taken in this worker, by model shape, SAE width and adapter. */
+const MEASURED = new Map<string, { gpuMs: number; cpuMs: number; note: string }>();
+
 export class Workbench {
   private conn?: GpuConnection;
   backend = 'CPU reference';
@@ -115,12 +118,18 @@ export class Workbench {
   backendNote?: string;
 
   /**
-   * Times one full-length game's analysis (forward + SAE) on WebGPU (after a warm-up; best of 3)
+   * Times one full-length game's analysis (forward + SAE) on WebGPU (after a warm-up; best of 2)
    * and on the CPU reference (best of 2), and analyses moves on the faster: on a software adapter
    * a small model answers sooner on the CPU. Batches (the feature atlas) stay on the GPU.
    */
   private async measureBackends(): Promise<void> {
     const { nCtx, dVocab } = this.assets.model.config;
+    // Measured once per model shape, SAE width and adapter in this worker: switching back and forth
+    // between models or SAEs does not pay for it again (a chess-sized measurement takes seconds on a
+    // software adapter).
+    const key = `${JSON.stringify(this.assets.model.config)}|${this.assets.sae?.dSae ?? 0}|${this.backend}`;
+    const known = MEASURED.get(key);
+    if (known) { this.analyseOnCpu = known.cpuMs < known.gpuMs; this.backendNote = known.note; return; }
     const tokens = Array.from({ length: nCtx }, (_, i) => 1 + (i * 7) % (dVocab - 1));
     const time = async (cpu: boolean, reps: number) => {
       let best = Infinity;
@@ -133,10 +142,11 @@ export class Workbench {
       return best;
     };
     await time(false, 1); // pipelines
-    const gpuMs = await time(false, 3), cpuMs = await time(true, 2);
+    const gpuMs = await time(false, 2), cpuMs = await time(true, 2);
     this.analyseOnCpu = cpuMs < gpuMs;
     this.backendNote = `one ${nCtx}-token analysis took ${cpuMs.toFixed(0)} ms on the CPU reference and ${gpuMs.toFixed(0)} ms on ${this.backend}, ` +
       `so moves are analysed on ${this.analyseOnCpu ? 'the CPU reference' : this.backend}${this.analyseOnCpu ? ` and the feature atlas (batches) on ${this.backend}` : ''}`;
+    MEASURED.set(key, { gpuMs, cpuMs, note: this.backendNote });
   }
 
   private async connect(): Promise<void> {
