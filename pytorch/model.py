@@ -8,6 +8,7 @@ biased variance, causal softmax attention scaled by 1/sqrt(d_head), exact-erf or
 """
 import json
 import math
+import os
 import struct
 
 import torch
@@ -197,6 +198,19 @@ def load_safetensors(path: str) -> dict:
             raise ValueError(f'{path}: tensor {name} does not fit its offsets')
         out[name] = torch.frombuffer(bytearray(raw[base + a:base + b]), dtype=dtype).reshape(info['shape']).float()
     return out
+
+
+def read_metadata(path: str) -> dict:
+    """The `__metadata__` of a safetensors file (string values), reading only its header."""
+    with open(path, 'rb') as f:
+        head = f.read(8)
+        if len(head) != 8:
+            raise ValueError(f'{path}: not a safetensors file')
+        (n,) = struct.unpack('<Q', head)
+        if n > os.path.getsize(path) - 8 or n > 100_000_000:
+            raise ValueError(f'{path}: header length {n} does not fit the file')
+        meta = json.loads(f.read(n)).get('__metadata__', {})
+    return meta if isinstance(meta, dict) else {}
 
 
 def export_weights(model: GPT, path: str, metadata: dict | None = None):

@@ -2,7 +2,7 @@
 the WGSL trainer (`npm run cli -- train-model`), at the speed of this machine's BLAS, or on CUDA.
 
     python3 pytorch/train.py --config configs/othello-default.json --out runs/othello-torch [--resume]
-        [--init-from runs/othello-default/model.safetensors] [--max-minutes N] [--stop-after STEPS]
+        [--init-from runs/othello-default/model.safetensors] [--recover] [--max-minutes N] [--stop-after STEPS]
     torchrun --standalone --nproc_per_node 2 --redirects 2 --tee 2 pytorch/train.py ...   # data-parallel
         (gloo on CPUs, NCCL on GPUs; each process streams its slice of every step's games, and the
         result equals one process on the whole batch. --redirects/--tee are needed with Debian's
@@ -13,7 +13,10 @@ unchanged), history.json (loss every 10 steps), curve.json (held-out legality), 
 checkpoint (parameters, AdamW moments, step) in --out/torch-ckpt/, which git ignores. Prints a
 progress line (step, loss, tokens/s, ETA); checkpoints every checkpoint_minutes and on
 SIGINT/SIGTERM; --resume continues exactly where the checkpoint stands (the batch of step s
-depends only on the data seed and s).
+depends only on the data seed and s). When the checkpoint folder is lost (a fresh clone), --recover
+continues from the committed model.safetensors in --out instead: its step (from the file's metadata),
+history.json and curve.json, with fresh AdamW moments and the learning rate warmed up again over
+warmup_steps, so the run goes on with the same data stream and schedule.
 """
 import argparse
 import json
@@ -29,7 +32,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from config import ConfigError, learning_rate, parse_run_config  # noqa: E402
 from data import BatchStream, evaluate, make_eval_set  # noqa: E402
-from model import GPT, export_weights, load_weights  # noqa: E402
+from model import GPT, export_weights, load_weights, read_metadata  # noqa: E402
 
 # Keys a resumed run may change (as train-model): the schedule length and the intervals.
 RESCHEDULABLE = {'steps', 'checkpoint_minutes', 'curve_minutes'}
@@ -45,6 +48,8 @@ def parse_args(argv):
     p.add_argument('--out', required=True)
     p.add_argument('--resume', action='store_true')
     p.add_argument('--init-from', help='start from these weights (TransformerLens-layout safetensors) instead of a seeded init')
+    p.add_argument('--recover', action='store_true',
+                   help='no checkpoint in --out/torch-ckpt: continue from --out/model.safetensors at the step its metadata records')
     p.add_argument('--max-minutes', type=float, default=float('inf'))
     p.add_argument('--stop-after', type=int, default=None, help='stop after this many steps (checkpointed)')
     p.add_argument('--threads', type=int, default=None,
@@ -58,6 +63,23 @@ def parse_args(argv):
 
 def strip_schedule(c: dict) -> dict:
     return {k: v for k, v in c.items() if k not in RESCHEDULABLE}
+
+
+def recover_state(out: str, config) -> dict:
+    """The step, history and curve of a run whose checkpoint is lost, from what it exported to --out."""
+    with open(os.path.join(out, 'config.json')) as f:
+        if json.load(f) != config.model.to_json():
+            raise ValueError('its config.json is not the model of --config')
+    step = int(read_metadata(os.path.join(out, 'model.safetensors')).get('step', '0'))
+    if step < 1 or step >= config.steps:
+        raise ValueError(f'model.safetensors records step {step}; it must lie in 1..{config.steps - 1}')
+    loaded = {}
+    for name in ('history.json', 'curve.json'):
+        with open(os.path.join(out, name)) as f:
+            loaded[name] = [e for e in json.load(f) if e['step'] <= step]
+    curve = loaded['curve.json']
+    return {'step': step, 'history': loaded['history.json'], 'curve': curve,
+            'seconds': curve[-1].get('seconds', 0) if curve else 0}
 
 
 def main(argv=None) -> int:
@@ -95,6 +117,10 @@ def main(argv=None) -> int:
     ck_dir = os.path.join(args.out, 'torch-ckpt')
     ck_path = os.path.join(ck_dir, 'checkpoint.pt')
     ck = None
+    recovered = None
+    if os.path.exists(ck_path) and args.recover:
+        print(f'error: {ck_path} exists; continue it with --resume (--recover is for a lost checkpoint)', file=sys.stderr)
+        return 2
     if os.path.exists(ck_path):
         if not args.resume:
             print(f'error: a run already exists in {args.out}; pass --resume to continue it', file=sys.stderr)
@@ -107,14 +133,23 @@ def main(argv=None) -> int:
         if config.steps <= ck['step']:
             print(f'error: --config "steps" ({config.steps}) must be above the step the run reached ({ck["step"]})', file=sys.stderr)
             return 2
+    elif args.recover:
+        try:
+            recovered = recover_state(args.out, config)
+        except (OSError, ValueError, json.JSONDecodeError) as e:
+            print(f'error: cannot recover the run in {args.out}: {e}', file=sys.stderr)
+            return 2
     elif args.resume:
-        print(f'error: nothing to resume: {ck_path} does not exist', file=sys.stderr)
+        print(f'error: nothing to resume: {ck_path} does not exist (a run whose checkpoint was lost continues with --recover)',
+              file=sys.stderr)
         return 2
     os.makedirs(ck_dir, exist_ok=True)
 
     model = GPT(config.model)
     if ck:
         model.load_state_dict(ck['model'])
+    elif recovered:
+        load_weights(model, os.path.join(args.out, 'model.safetensors'))
     elif args.init_from:
         load_weights(model, args.init_from)
     else:
@@ -126,15 +161,21 @@ def main(argv=None) -> int:
         opt.load_state_dict(ck['optim'])
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
 
-    step = ck['step'] if ck else 0
-    history = ck['history'] if ck else []
-    curve = ck['curve'] if ck else []
-    meta = ck['meta'] if ck else {'init_from': args.init_from, 'started': time.strftime('%Y-%m-%d %H:%M:%S')}
+    if ck:
+        step, history, curve, meta = ck['step'], ck['history'], ck['curve'], ck['meta']
+    elif recovered:
+        step, history, curve = recovered['step'], recovered['history'], recovered['curve']
+        meta = {'started': time.strftime('%Y-%m-%d %H:%M:%S'), 'seconds': recovered['seconds'],
+                'recoveries': [{'step': step, 'at': time.strftime('%Y-%m-%d %H:%M:%S')}]}
+    else:
+        step, history, curve = 0, [], []
+        meta = {'init_from': args.init_from, 'started': time.strftime('%Y-%m-%d %H:%M:%S')}
+    rewarm_from = meta['recoveries'][-1]['step'] if meta.get('recoveries') else None
     last_step = config.steps if args.stop_after is None else min(config.steps, step + args.stop_after)
     eval_set = make_eval_set(args.config, os.path.join(ck_dir, 'eval-set.json'), count=args.eval_count) if lead else None
     stream = BatchStream(args.config, config.batch, config.model.n_ctx, step + 1, rank, world)
     tokens_per_step = config.batch * config.model.n_ctx
-    say(f'{"resuming at step " + str(step) if ck else "starting"}: {config.steps} steps of {config.batch} games on '
+    say(f'{"resuming at step " + str(step) if ck else "recovering at step " + str(step) + " (fresh AdamW moments)" if recovered else "starting"}: {config.steps} steps of {config.batch} games on '
         f'{device}{" x" + str(world) if world > 1 else ""}, {torch.get_num_threads()} torch threads'
         f'{", bf16 autocast" if args.bf16 else ""}')
 
@@ -182,6 +223,9 @@ def main(argv=None) -> int:
             if flag.item() > 0:
                 break
             lr = learning_rate(config, step)
+            if rewarm_from is not None and step - rewarm_from < config.warmup_steps:
+                # Fresh AdamW moments after a recovery: warm up again, as at the start of a run.
+                lr *= (step - rewarm_from + 1) / config.warmup_steps
             for g in opt.param_groups:
                 g['lr'] = lr
             tokens, targets = stream.next()

@@ -175,6 +175,36 @@ describe('PyTorch training runs', () => {
     expect(history.at(-1).step).toBe(6);
   });
 
+  it('a run whose checkpoint folder is lost continues from its exported weights with --recover', async () => {
+    const cfg = join(dir, 'recover.json');
+    writeFileSync(cfg, JSON.stringify(runConfig('othello', 6)));
+    const out = join(dir, 'recover');
+    expect((await py('train.py', '--config', cfg, '--out', out, '--stop-after', '3', '--eval-count', '5')).code).toBe(0);
+    const before = weightsOf(out);
+    const both = await py('train.py', '--config', cfg, '--out', out, '--recover', '--eval-count', '5');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('continue it with --resume');
+    rmSync(join(out, 'torch-ckpt'), { recursive: true });
+    const lost = await py('train.py', '--config', cfg, '--out', out, '--resume', '--eval-count', '5');
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toContain('continues with --recover');
+    const other = join(dir, 'recover-other.json');
+    writeFileSync(other, JSON.stringify({ ...runConfig('othello', 6), model: { ...runConfig('othello', 6).model, d_mlp: 48 } }));
+    const wrong = await py('train.py', '--config', other, '--out', out, '--recover', '--eval-count', '5');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('is not the model of --config');
+    const r = await py('train.py', '--config', cfg, '--out', out, '--recover', '--eval-count', '5');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('recovering at step 3 (fresh AdamW moments)');
+    expect(r.stdout).toContain('finished at step 6');
+    // It started from the exported weights (not a fresh init) and went on training them.
+    const after = weightsOf(out);
+    const changed = [...before].some(([n, t]) => relError(t.data, after.get(n)!.data) > 0);
+    expect(changed).toBe(true);
+    const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'));
+    expect(history.at(-1).step).toBe(6);
+  });
+
   it('two gloo processes under torchrun (DDP) compute the gradients of one process on the whole batch', async () => {
     const cfg = join(dir, 'ddp.json');
     // No clipping: a clipped gradient would hide a wrongly scaled one.
