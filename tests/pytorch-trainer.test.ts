@@ -189,7 +189,8 @@ describe('PyTorch training runs', () => {
     expect(lost.code).toBe(2);
     expect(lost.stderr).toContain('continues with --recover');
     const other = join(dir, 'recover-other.json');
-    writeFileSync(other, JSON.stringify({ ...runConfig('othello', 6), model: { ...runConfig('othello', 6).model, d_mlp: 48 } }));
+    const base = runConfig('othello', 6);
+    writeFileSync(other, JSON.stringify({ ...base, model: { ...(base.model as object), d_mlp: 48 } }));
     const wrong = await py('train.py', '--config', other, '--out', out, '--recover', '--eval-count', '5');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('is not the model of --config');

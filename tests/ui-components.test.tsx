@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { initialState, parseTranscript, replay, OTHELLO_BSP_FAMILIES, othelloPositions, randomGames } from '../src/games/othello';
+import { initialState, parseTranscript, replay, OTHELLO_BSP_FAMILIES, OTHELLO_OCCUPIED, othelloPositions, randomGames } from '../src/games/othello';
 import { buildAtlas } from '../src/metrics/atlas';
 import { Legend } from '../src/app/board/Legend';
 import { OthelloBoard } from '../src/app/board/OthelloBoard';
@@ -20,7 +20,7 @@ import { useSession, useView } from '../src/app/state/store';
 import { DEFAULT_VIEW, hashToView, viewToHash } from '../src/app/state/view';
 import { Presenter } from '../src/app/tours/Presenter';
 import { TOURS, tourView } from '../src/app/tours/tours';
-import type { GameAnalysis } from '../src/app/worker/workbench';
+import { ATLAS_FAMILIES, type GameAnalysis } from '../src/app/worker/workbench';
 
 const moves = parseTranscript('f5 f6 e6 f4');
 const states = replay(moves);
@@ -44,7 +44,7 @@ function syntheticAtlas() {
     if (p.state.cells[19] !== 0) acts[x * F + 2] = 2; // feature 2 fires when d3 is taken
     if (x % 3 === 0) acts[x * F + 4] = 1;
   });
-  return buildAtlas(acts, N, F, positions, OTHELLO_BSP_FAMILIES.filter((f) => f.id === 'mine-yours' || f.id === 'valid-moves'));
+  return buildAtlas(acts, N, F, positions, [...OTHELLO_BSP_FAMILIES, OTHELLO_OCCUPIED].filter((f) => ATLAS_FAMILIES.othello.includes(f.id)));
 }
 
 describe('board components', () => {
@@ -96,16 +96,19 @@ describe('board components', () => {
     const noted = buildOverlay('probe', { ...inputs, probeNote: 'probe accuracy X' })!;
     expect('overlay' in noted && noted.legend.note).toMatch(/squares\); number: p\(true state\); probe accuracy X$/);
     const meaning = buildOverlay('feature', inputs)!;
-    expect('overlay' in meaning && meaning.legend.title).toBe('Feature 2: best F1 per square');
+    expect('overlay' in meaning && meaning.legend.title).toBe('Feature 2: skill per square');
     expect(buildOverlay('predictions', { ...inputs, pos: 0 })).toEqual({ unavailable: expect.stringMatching(/play a move/) });
     expect(buildOverlay('feature', { ...inputs, feature: null })).toEqual({ unavailable: 'select a feature first' });
     expect(buildOverlay('decoder', inputs)).toEqual({ unavailable: expect.stringMatching(/probe/) });
     expect(buildOverlay('feature', { ...inputs, atlas: null })).toEqual({ unavailable: expect.stringMatching(/atlas/) });
     expect(buildOverlay('none', inputs)).toBeNull();
-    // feature 2 fires exactly when d3 is taken: its meaning peaks on d3
+    // feature 2 fires exactly when d3 is taken: its meaning peaks on d3, as "occupied", not as one colour
     const m = featureMeaning(atlas, 2)!;
-    expect(m.indexOf(m.reduce((a2, b) => (b.f1 > a2.f1 ? b : a2)))).toBe(19);
-    expect(autoLabel(atlas, 2)).toMatch(/^d3 (mine|theirs) \(F1 0\.\d\d\)$/);
+    expect(m.indexOf(m.reduce((a2, b) => (b.skill > a2.skill ? b : a2)))).toBe(19);
+    expect(m[19]).toMatchObject({ what: 'occupied', f1: 1, skill: 1, labelled: true });
+    expect(autoLabel(atlas, 2)).toMatch(/^d3 occupied \(F1 1\.00; always-on 0\.\d\d\)( \+\d+ similar)?$/);
+    // feature 4 fires at every third position, whatever the board: no label, and the label says why
+    expect(autoLabel(atlas, 4)).toMatch(/^no label: best .* F1 0\.\d\d vs always-on 0\.\d\d/);
     expect(autoLabel(atlas, 0)).toBe('never fired on the sample');
   });
 });
@@ -120,7 +123,7 @@ describe('panels', () => {
     const html = renderToStaticMarkup(<FeaturesPanel />);
     expect(html).toContain('2 of 6 features active after move 4');
     expect(html.indexOf('data-testid="feature-2"')).toBeLessThan(html.indexOf('data-testid="feature-4"')); // strongest first
-    expect(html).toMatch(/d3 (mine|theirs) \(F1/);
+    expect(html).toMatch(/d3 occupied \(F1 1\.00; always-on/);
     expect(html.match(/class="sparkline"/g)?.length).toBe(2);
   });
 

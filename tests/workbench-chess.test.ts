@@ -86,7 +86,7 @@ describe('workbench worker core, chess', () => {
       positions.push(...e.positions);
       o += tokens[i].length;
     });
-    const families = ATLAS_FAMILIES.chess.map((id) => CHESS_KIT.families.find((f) => f.id === id)!);
+    const families = ATLAS_FAMILIES.chess.map((id) => [...CHESS_KIT.families, ...CHESS_KIT.labelFamilies].find((f) => f.id === id)!);
     const ref = buildAtlas(cpuSae(assets.sae!, all, N).acts, N, 1024, positions, families as never, rows);
     expect(atlas.positions).toBe(N);
     expect(atlas.families.map((f) => f.id)).toEqual(ATLAS_FAMILIES.chess);
@@ -112,7 +112,7 @@ describe('workbench worker core, chess', () => {
     expect(board(first.text, first.pos - 1)[h1]).toBe(ROOK);
     // the page's atlas: 200 games, seed 2024
     const { atlas, games } = await gpu.atlas(200, 2024, () => {});
-    const best = bestFeaturesFor(atlas, 'piece-masked-blank', entry, 1)[0];
+    const best = bestFeaturesFor(atlas, 'piece', entry, 1)[0];
     expect(best.feature).toBe(f);
     expect(best.f1).toBeCloseTo(0.82, 1);
     // 10 of its 12 top-activating characters show the rook on h1

@@ -4,12 +4,12 @@
 import type { BspFamily } from '../metrics/bsp';
 import { chessEvalGames } from '../train/chess-data';
 import { evalGames } from '../train/data';
-import { CHESS_BOARD_SET, CHESS_BSP_FAMILIES, CHESS_STRATEGY_SET } from './chess/bsp';
+import { CHESS_BOARD_SET, CHESS_BSP_FAMILIES, CHESS_OCCUPIED, CHESS_STRATEGY_SET } from './chess/bsp';
 import { parseChessGamesFile } from './chess/games-file';
 import { pieceArray } from './chess/squares';
 import { encodeChess } from './chess/tokenizer';
 import { chessDotPositions, type ChessPosition } from './chess/transcript';
-import { legalMoveBoard, mineTheirsEmpty, OTHELLO_BSP_FAMILIES, OTHELLO_DEFAULT_BSPS, othelloPositions, type OthelloPosition } from './othello/bsp';
+import { legalMoveBoard, mineTheirsEmpty, OTHELLO_BSP_FAMILIES, OTHELLO_DEFAULT_BSPS, OTHELLO_OCCUPIED, othelloPositions, type OthelloPosition } from './othello/bsp';
 import { parseOthelloGamesFile } from './othello/games-file';
 import { encodeSquares } from './othello/tokenizer';
 
@@ -33,6 +33,8 @@ export interface GameKit<G, P> {
   parseGamesFile(text: string): G[];
   readonly gamesDescription: string;
   readonly families: readonly BspFamily<P>[];
+  /** families beyond the paper's that the page's feature labels also score (occupied squares) */
+  readonly labelFamilies: readonly BspFamily<P>[];
   /** the families `metrics` scores when --bsp is not given */
   readonly defaultFamilies: readonly string[];
   readonly probes: Readonly<Record<string, ProbeSpec<P>>>;
@@ -50,6 +52,7 @@ export const OTHELLO_KIT: GameKit<number[], OthelloPosition> = {
   parseGamesFile: (text) => parseOthelloGamesFile(text),
   gamesDescription: 'seeded random legal Othello games',
   families: OTHELLO_BSP_FAMILIES,
+  labelFamilies: [OTHELLO_OCCUPIED],
   defaultFamilies: OTHELLO_DEFAULT_BSPS,
   probes: {
     'mine-theirs-empty': { classes: 3, classNames: ['theirs', 'empty', 'mine'], labels: (p) => mineTheirsEmpty(p.state, p.index) },
@@ -74,6 +77,7 @@ export const CHESS_KIT: GameKit<string, ChessPosition> = {
   parseGamesFile: (text) => parseChessGamesFile(text),
   gamesDescription: 'seeded generated chess games (random / forcing-move mix)',
   families: CHESS_BSP_FAMILIES,
+  labelFamilies: [CHESS_OCCUPIED],
   defaultFamilies: [CHESS_BOARD_SET, ...CHESS_STRATEGY_SET],
   probes: {
     piece: { classes: 13, classNames: CHESS_PIECE_CLASSES, labels: (p) => Uint8Array.from(pieceArray(p.board), (v) => v + 6) },

@@ -23,12 +23,16 @@ export interface AtlasFamily {
   precision: Float32Array;
   recall: Float32Array;
   threshold: Float32Array;
+  /** [size] N(phi): scored positions where the entry is 1 (its base rate is totals / scored) */
+  totals: Uint32Array;
 }
 
 export interface FeatureAtlas {
   /** SAE width */
   features: number;
   positions: number;
+  /** positions the property families were scored at (chess: the '.' characters) */
+  scored: number;
   /** alive SAE ids (fired at least once on the sample), their M_f and [features] SAE id -> alive index (-1 dead) */
   alive: Uint32Array;
   scale: Float32Array;
@@ -90,9 +94,9 @@ export function buildAtlas<P>(acts: Float32Array, N: number, F: number, position
       const k = f * S + p;
       if (s.f1 > f1[k]) { f1[k] = s.f1; precision[k] = s.precision; recall[k] = s.recall; threshold[k] = THRESHOLDS[t]; }
     });
-    return { id: family.id, size: S, classes: family.classes, f1, precision, recall, threshold };
+    return { id: family.id, size: S, classes: family.classes, f1, precision, recall, threshold, totals: c.totals };
   });
-  return { features: F, positions: N, alive, scale, aliveIndex, density, histogram, topPositions, topActs, rangeExamples, families: out };
+  return { features: F, positions: N, scored: positions.length, alive, scale, aliveIndex, density, histogram, topPositions, topActs, rangeExamples, families: out };
 }
 
 /** Keeps the K largest activations of one feature, sorted descending, in place. */

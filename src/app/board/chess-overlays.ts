@@ -23,7 +23,7 @@ export interface ChessOverlayInputs {
 }
 
 const pct = (p: number) => `${(p * 100).toFixed(p >= 0.1 ? 0 : 1)}%`;
-const MEANING_NOTE = 'letters: the piece (W/B + K Q R B N P) the feature best classifies on that square; empty squares left out';
+const MEANING_NOTE = 'pieces: W/B + K Q R B N P';
 
 export function buildChessOverlay(kind: Overlay, inp: ChessOverlayInputs): OverlayResult | null {
   if (kind === 'none') return null;

@@ -36,7 +36,7 @@ export function buildOverlay(kind: Overlay, inp: OverlayInputs): OverlayResult |
   if (kind === 'probe') return probe(a!, t, inp.cells, inp.probeNote);
   if (kind === 'active') return active(a!, t, inp.atlas, squareLabel);
   if (inp.feature === null) return { unavailable: 'select a feature first' };
-  if (kind === 'feature') return meaning(inp.atlas, inp.feature, squareLabel, 'M mine (player who just moved), T theirs (player to move), L legal move; empty left out');
+  if (kind === 'feature') return meaning(inp.atlas, inp.feature, squareLabel, 'mine: the player who just moved, theirs: the player to move');
   return decoder(inp.statics, inp.feature);
 }
 
@@ -78,20 +78,27 @@ function probe(a: GameAnalysis, t: number, cells: ArrayLike<number>, probeNote?:
   };
 }
 
-/** The selected feature's best F1 per square; `name` names squares in the board's game. */
+/** The selected feature's best match per square, by skill over always firing; `name` names squares in the board's game. */
 export function meaning(atlas: FeatureAtlas | null, feature: number, name: (sq: number) => string, note: string): OverlayResult {
   if (!atlas) return { unavailable: 'the feature atlas is still being computed' };
   const m = featureMeaning(atlas, feature);
   if (!m) return { unavailable: `feature ${feature} never fired on the atlas games` };
-  const short = (what: string) => ({ mine: 'M', theirs: 'T', empty: 'E', legal: 'L' } as Record<string, string>)[what] ?? pieceLetters(what);
-  const max = Math.max(1e-9, ...m.map((x) => x.f1));
+  const short = (what: string) => ({ mine: 'M', theirs: 'T', empty: 'E', legal: 'L', occupied: 'O' } as Record<string, string>)[what] ?? pieceLetters(what);
+  const shown = m.map((x) => (x.labelled ? x.skill : 0));
+  const max = Math.max(1e-9, ...shown);
+  const labelled = shown.filter((v) => v > 0).length;
   return {
     overlay: {
-      kind: 'heat', values: m.map((x) => x.f1 / max),
-      labels: m.map((x) => (x.f1 >= 0.6 * max ? `${short(x.what)} ${x.f1.toFixed(2)}` : null)),
-      tips: m.map((x, s) => (x.f1 > 0 ? `${name(s)}: feature ${feature} best classifies "${x.what}" · F1 ${x.f1.toFixed(3)}, precision ${x.precision.toFixed(3)}, recall ${x.recall.toFixed(3)}` : `${name(s)}: no match`)),
+      kind: 'heat', values: shown.map((v) => v / max),
+      labels: m.map((x) => (x.labelled && x.skill >= 0.6 * max ? `${short(x.what)} ${x.f1.toFixed(2)}` : null)),
+      tips: m.map((x, s) => (x.f1 > 0
+        ? `${name(s)}: feature ${feature} best classifies "${x.what}" · F1 ${x.f1.toFixed(3)} (always-on ${x.alwaysOn.toFixed(3)}, skill ${x.skill.toFixed(2)}), precision ${x.precision.toFixed(3)}, recall ${x.recall.toFixed(3)}, ${x.support} true positives${x.labelled ? '' : ' · below the label rules'}`
+        : `${name(s)}: no match`)),
     },
-    legend: { title: `Feature ${feature}: best F1 per square`, kind: 'heat', low: '0', high: max.toFixed(2), note },
+    legend: {
+      title: `Feature ${feature}: skill per square`, kind: 'heat', low: '0', high: max.toFixed(2),
+      note: `${labelled ? `${labelled} square${labelled === 1 ? '' : 's'} pass the label rules` : 'no square passes the label rules'}; colour: skill over a feature that always fires; letters: the entry and its F1 (M mine, T theirs, E empty, O occupied, L legal); ${note}`,
+    },
   };
 }
 
@@ -122,6 +129,6 @@ export function active(a: GameAnalysis, t: number, atlas: FeatureAtlas | null, n
       labels: sq.map((x) => (x.score / max >= 0.2 ? x.score.toFixed(1) : null)),
       tips: sq.map((x, s) => `${name(s)}: ${x.top.length ? x.top.map((f) => `#${f.feature} (${f.what}, ${f.score.toFixed(2)})`).join(', ') : 'no active feature is about this square'}`),
     },
-    legend: { title: 'What the active features are about', kind: 'heat', low: '0', high: max.toFixed(1), note: 'sum over active features of activation/max × F1 for the square' },
+    legend: { title: 'What the active features are about', kind: 'heat', low: '0', high: max.toFixed(1), note: 'sum over active features of activation/max × skill, for squares whose best entry passes the label rules' },
   };
 }

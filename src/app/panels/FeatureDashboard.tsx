@@ -8,7 +8,8 @@ import { replay, squareLabel } from '../../games/othello';
 import { ChessBoard } from '../board/ChessBoard';
 import { HISTOGRAM_BINS, RANGE_EXAMPLES, RANGE_GROUPS, TOP_POSITIONS } from '../../metrics/atlas';
 import { OthelloBoard } from '../board/OthelloBoard';
-import { entryName, informativeMatches } from '../state/features';
+import { entryName } from '../state/features';
+import { judgedMatches, MIN_SKILL, MIN_SUPPORT } from '../../metrics/labels';
 import { useSession, useView } from '../state/store';
 import { Histogram } from './Histogram';
 import { NoteEditor } from './NoteEditor';
@@ -94,12 +95,13 @@ export function FeatureDashboard() {
               </div>
             );
           })}
-          <h4>Best-matching board properties <span className="small">({chess ? "scored at the '.' characters, White to move; empty squares left out" : "empty squares left out, as in the paper's masked set"})</span></h4>
+          <h4>Best-matching board properties <span className="small">({chess ? "scored at the '.' characters, White to move" : 'scored after every move'}; on {atlas.scored.toLocaleString()} positions)</span></h4>
+          <p className="small">Always-on: the F1 of a feature that fires at every position (2p / (1 + p) for an entry true at a fraction p of positions). Skill: (F1 − always-on) / (1 − always-on). A property names the feature when skill ≥ {MIN_SKILL} with ≥ {MIN_SUPPORT} true positives.</p>
           <table className="num" data-testid="best-matches">
-            <thead><tr><th>property</th><th>F1</th><th>precision</th><th>recall</th><th>threshold</th></tr></thead>
+            <thead><tr><th>property</th><th>F1</th><th>always-on</th><th>skill</th><th>precision</th><th>recall</th><th>true pos.</th><th>threshold</th></tr></thead>
             <tbody>
-              {informativeMatches(atlas, f, 6).map((m) => (
-                <tr key={`${m.family}${m.entry}`}><td>{entryName(m.family, m.entry)}</td><td>{m.f1.toFixed(3)}</td><td>{m.precision.toFixed(3)}</td><td>{m.recall.toFixed(3)}</td><td>{m.threshold.toFixed(1)}·max</td></tr>
+              {judgedMatches(atlas, f, 6).map((m) => (
+                <tr key={`${m.family}${m.entry}`} className={m.labelled ? 'labelled' : 'unlabelled'}><td>{entryName(m.family, m.entry)}{m.labelled ? '' : ' ✗'}</td><td>{m.f1.toFixed(3)}</td><td>{m.alwaysOn.toFixed(3)}</td><td>{m.skill.toFixed(2)}</td><td>{m.precision.toFixed(3)}</td><td>{m.recall.toFixed(3)}</td><td>{m.support}</td><td>{m.threshold.toFixed(1)}·max</td></tr>
               ))}
             </tbody>
           </table>

@@ -3,7 +3,8 @@
 import { squareName as chessSquareName } from '../../games/chess/squares';
 import { CHESS_PIECE_CLASSES } from '../../games/kit';
 import { squareLabel } from '../../games/othello';
-import { bestMatches, type FeatureAtlas } from '../../metrics/atlas';
+import type { FeatureAtlas } from '../../metrics/atlas';
+import { featureLabel, judge, judgedMatches, MIN_SUPPORT } from '../../metrics/labels';
 
 /** mine-yours classes (spec 2.3): 0 = the next player's disc, 1 = empty, 2 = the disc of the player who just moved. */
 export const CLASS_NAMES = ['theirs', 'empty', 'mine'] as const;
@@ -23,53 +24,66 @@ const perSquare = (fam: { size: number; classes: number }) => fam.size === 64 * 
 export function entryName(family: string, entry: number): string {
   if (family === 'mine-yours') return `${squareLabel(Math.floor(entry / 3))} ${CLASS_NAMES[entry % 3]}`;
   if (family === 'valid-moves') return `${squareLabel(entry)} legal`;
-  if (family.startsWith('piece')) return `${CHESS_PIECE_CLASSES[entry % 13]} on ${chessSquareName(Math.floor(entry / 13))}`;
+  if (family === 'occupied') return `${squareLabel(entry)} occupied`;
+  if (family === 'any-piece') return `a piece on ${chessSquareName(entry)}`;
+  if (family.startsWith('piece')) {
+    const sq = chessSquareName(Math.floor(entry / 13)), piece = CHESS_PIECE_CLASSES[entry % 13];
+    return piece === 'empty' ? `${sq} empty` : `${piece} on ${sq}`;
+  }
   if (family in CHESS_FLAGS) return CHESS_FLAGS[family];
   return `${family} #${entry}`;
 }
 
-/**
- * "Empty" is true of most squares most of the time, so an "a8 empty" match says little (the paper's
- * main Othello set masks it for the same reason); labels and overlays use the other entries.
- */
-export const isEmptyEntry = (family: string, entry: number) => family === 'mine-yours' && entry % 3 === 1;
+const f2 = (x: number) => x.toFixed(2);
 
-/** The feature's best matches by F1, empty-square entries left out. */
-export function informativeMatches(atlas: FeatureAtlas, feature: number, limit = 6) {
-  return bestMatches(atlas, feature, limit + 64).filter((m) => !isEmptyEntry(m.family, m.entry)).slice(0, limit);
-}
-
-/** "d3 mine (F1 0.47)": the feature's best match, or a plain statement when it has none. */
+/** "g8 occupied (F1 0.91; always-on 0.62)": the feature's label under the rules of metrics/labels.ts, or why it has none. */
 export function autoLabel(atlas: FeatureAtlas | null, feature: number): string {
   if (!atlas) return '';
   if (atlas.aliveIndex[feature] < 0) return 'never fired on the sample';
-  const [m] = informativeMatches(atlas, feature, 1);
-  return m ? `${entryName(m.family, m.entry)} (F1 ${m.f1.toFixed(2)})` : 'no board match';
+  const label = featureLabel(atlas, feature);
+  if (label) {
+    const { best, similar } = label;
+    return `${entryName(best.family, best.entry)} (F1 ${f2(best.f1)}; always-on ${f2(best.alwaysOn)})${similar.length ? ` +${similar.length} similar` : ''}`;
+  }
+  const [m] = judgedMatches(atlas, feature, 1);
+  if (!m) return 'no board match';
+  return `no label: best ${entryName(m.family, m.entry)} F1 ${f2(m.f1)} vs always-on ${f2(m.alwaysOn)}${m.support < MIN_SUPPORT ? `, ${m.support} positives` : ''}`;
 }
 
 export interface SquareMeaning {
   /** best F1 over the square's entries */
   f1: number;
-  /** which entry: 'theirs' | 'empty' | 'mine' | 'legal' */
+  /** skill over always firing (metrics/labels.ts); the entry is the one with the best skill */
+  skill: number;
+  alwaysOn: number;
+  support: number;
+  /** the entry passes the label rules */
+  labelled: boolean;
+  /** which entry: 'theirs' | 'empty' | 'mine' | 'occupied' | 'legal' | a chess piece */
   what: string;
   precision: number;
   recall: number;
 }
 
-/** The selected feature's best match on every square (mine / theirs and legal moves; empty left out). */
+const NO_MEANING: SquareMeaning = { f1: 0, skill: 0, alwaysOn: 0, support: 0, labelled: false, what: '', precision: 0, recall: 0 };
+
+/** The selected feature's best match by skill on every square (mine / theirs / empty / occupied, pieces, legal moves). */
 export function featureMeaning(atlas: FeatureAtlas, feature: number): SquareMeaning[] | null {
   const i = atlas.aliveIndex[feature];
   if (i < 0) return null;
-  const out: SquareMeaning[] = Array.from({ length: 64 }, () => ({ f1: 0, what: '', precision: 0, recall: 0 }));
+  const out: SquareMeaning[] = Array.from({ length: 64 }, () => NO_MEANING);
   for (const fam of atlas.families) {
     if (!perSquare(fam)) continue;
     const chess = fam.id.startsWith('piece');
     for (let sq = 0; sq < 64; sq++) {
       for (let c = 0; c < fam.classes; c++) {
-        if (isEmptyEntry(fam.id, sq * fam.classes + c)) continue;
-        const k = i * fam.size + sq * fam.classes + c;
-        const what = chess ? CHESS_PIECE_CLASSES[c] : fam.id === 'valid-moves' ? 'legal' : CLASS_NAMES[c];
-        if (fam.f1[k] > out[sq].f1) out[sq] = { f1: fam.f1[k], what, precision: fam.precision[k], recall: fam.recall[k] };
+        const entry = sq * fam.classes + c;
+        if (!(fam.f1[i * fam.size + entry] > 0)) continue;
+        const m = judge(atlas, fam, i, entry);
+        const better = Number(m.labelled) - Number(out[sq].labelled) || m.skill - out[sq].skill;
+        if (out[sq] !== NO_MEANING && better <= 0) continue;
+        const what = fam.id === 'occupied' || fam.id === 'any-piece' ? 'occupied' : chess ? CHESS_PIECE_CLASSES[c] : fam.id === 'valid-moves' ? 'legal' : CLASS_NAMES[c];
+        out[sq] = { f1: m.f1, skill: m.skill, alwaysOn: m.alwaysOn, support: m.support, labelled: m.labelled, what, precision: m.precision, recall: m.recall };
       }
     }
   }
@@ -78,7 +92,8 @@ export function featureMeaning(atlas: FeatureAtlas, feature: number): SquareMean
 
 /**
  * Which squares the active features at a position are about: each active feature adds its
- * activation relative to its maximum times its F1 for each square's best entry.
+ * activation relative to its maximum times its skill for each square whose best entry passes the
+ * label rules (a match no better than always firing says nothing about the square).
  */
 export function activeSquares(atlas: FeatureAtlas, acts: Float32Array, F: number): Array<{ score: number; top: Array<{ feature: number; score: number; what: string }> }> {
   const out = Array.from({ length: 64 }, () => ({ score: 0, top: [] as Array<{ feature: number; score: number; what: string }> }));
@@ -89,8 +104,8 @@ export function activeSquares(atlas: FeatureAtlas, acts: Float32Array, F: number
     const rel = Math.min(1, a / atlas.scale[i]);
     const meaning = featureMeaning(atlas, f)!;
     meaning.forEach((m, sq) => {
-      if (m.f1 < 0.05) return;
-      const s = rel * m.f1;
+      if (!m.labelled) return;
+      const s = rel * m.skill;
       out[sq].score += s;
       out[sq].top.push({ feature: f, score: s, what: m.what });
     });

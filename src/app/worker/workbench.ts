@@ -24,10 +24,14 @@ export type GameInput = number[] | string;
 
 /** The probe the board overlays read: Othello mine-theirs-empty (3 classes), chess piece (13). */
 export const BOARD_PROBE: Record<GameId, ProbeKind> = { othello: 'mine-theirs-empty', chess: 'piece' };
-/** Families the page's atlas scores: Othello as before; chess pieces (empty masked) and the flags a user asks about first. */
+/**
+ * Families the page's atlas scores: Othello mine/theirs/empty, occupied and legal moves; chess pieces
+ * (empty included), occupied and the flags a user asks about first. Empty and occupied are scored so
+ * that a feature about them is named after them, not after the colour or piece that scores best.
+ */
 export const ATLAS_FAMILIES: Record<GameId, readonly string[]> = {
-  othello: ['mine-yours', 'valid-moves'],
-  chess: ['piece-masked-blank', 'check', 'can-check-next', 'has-queen', 'castling-rights', 'pin', 'any-fork', 'can-capture-queen'],
+  othello: ['mine-yours', 'occupied', 'valid-moves'],
+  chess: ['piece', 'any-piece', 'check', 'can-check-next', 'has-queen', 'castling-rights', 'pin', 'any-fork', 'can-capture-queen'],
 };
 
 export interface LoadedAssets {
@@ -329,7 +333,8 @@ export class Workbench {
       positions.push(...e.positions);
       offset += lengths[i];
     });
-    const families = ATLAS_FAMILIES[game].map((id) => kit.families.find((f) => f.id === id)!);
+    const known = [...kit.families, ...kit.labelFamilies];
+    const families = ATLAS_FAMILIES[game].map((id) => known.find((f) => f.id === id)!);
     const atlas = buildAtlas(acts, N, F, positions, families, rows);
     onProgress(games.length + 1, games.length + 1);
     return { atlas, games };

@@ -124,6 +124,16 @@ export const CHESS_BSP_FAMILIES: readonly BspFamily<ChessPosition>[] = [
 ];
 
 /** The paper's chess groupings: the board set and the 14 "strategy" functions averaged with equal weight. */
+/**
+ * Not one of the paper's families: "the square holds a piece, of either colour or kind", which the
+ * page's labels need so that a feature for occupied squares is not named after one piece. `metrics`
+ * does not score it.
+ */
+export const CHESS_OCCUPIED: BspFamily<ChessPosition> = {
+  id: 'any-piece', name: 'any piece (workbench labels; not in the paper)', rows: 8, classes: 1,
+  positives(p, out) { pieceArray(p.board).forEach((v, sq) => { if (v !== 0) out.push(sq); }); },
+};
+
 export const CHESS_BOARD_SET = 'piece-masked-blank-and-initial';
 export const CHESS_STRATEGY_SET = ['threat', 'legal-moves', 'check', 'can-check-next', 'has-queen', 'can-capture-queen', 'bishop-pair',
   'castling-rights', 'kingside-castling-rights', 'queenside-castling-rights', 'any-fork', 'pin', 'legal-en-passant', 'ambiguous-moves'];

@@ -118,5 +118,15 @@ export const OTHELLO_BSP_FAMILIES: readonly BspFamily<OthelloPosition>[] = [
   linesFamily('lines-yours', 'games_batch_to_state_stack_lines_yours_BLRRC', (i) => -parityFlip(i)),
 ];
 
+/**
+ * Not one of the paper's families: "the square holds a disc, of either colour". A feature that fires
+ * for occupied squares classifies "mine" and "theirs" each at half strength, so without this entry it
+ * would be named after the wrong one. The page's labels use it; `metrics` does not.
+ */
+export const OTHELLO_OCCUPIED: BspFamily<OthelloPosition> = {
+  id: 'occupied', name: 'occupied (workbench labels; not in the paper)', rows: 8, classes: 1,
+  positives({ state }, out) { for (let s = 0; s < 64; s++) if (state.cells[s] !== 0) out.push(s); },
+};
+
 /** The pipeline's default Othello set (spec 3): mine/yours, the blank-masked main set, and valid moves. */
 export const OTHELLO_DEFAULT_BSPS = ['mine-yours', 'mine-yours-blank-mask', 'valid-moves'];
