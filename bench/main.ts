@@ -1,11 +1,12 @@
 // `npm run bench [-- <suite>] [options]`: performance measurements, never part of the tests.
 import { benchForward } from './forward';
+import { benchLabels } from './labels';
 import { benchMetrics } from './metrics';
 import { benchOpen } from './open';
 import { benchTrain } from './train';
 import { benchUi } from './ui';
 
-const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward, train: benchTrain, metrics: benchMetrics, ui: benchUi, open: benchOpen };
+const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward, train: benchTrain, metrics: benchMetrics, ui: benchUi, open: benchOpen, labels: benchLabels };
 
 const [first, ...rest] = process.argv.slice(2);
 const suite = first && !first.startsWith('--') ? first : 'forward';

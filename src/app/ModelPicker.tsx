@@ -85,6 +85,7 @@ export function ModelPicker() {
         <option value="centred">centred (TransformerLens)</option>
       </select></label>
       {loaded && <span className="residual-why" data-testid="residual-why">{loaded.residual.kind}: {loaded.residual.why}</span>}
+      {loaded?.saeFit && <span className={`sae-fit ${loaded.saeFit.verdict}`} data-testid="sae-fit" role={loaded.saeFit.verdict === 'fits' ? undefined : 'alert'}>{loaded.saeFit.verdict === 'fits' ? '' : '⚠ '}{loaded.saeFit.text}</span>}
       <FilesButton label="Open model…" title="a model: .safetensors, .pt, .pth or .bin, with its config .json when it has one" accept=".safetensors,.pt,.pth,.bin,.ckpt,.json" testId="model-files" onFiles={(f) => open(f, 'model')} />
       <FilesButton label="Open SAE…" title="SAE-Lens: cfg.json + sae_weights.safetensors; dictionary_learning: ae.pt or ae.safetensors (+ config.json)" accept=".safetensors,.pt,.pth,.json" testId="sae-files" onFiles={(f) => open(f, 'sae')} />
       <FilesButton label="Open folder…" title="a folder holding a model and/or an SAE (e.g. a dictionary_learning trainerN folder); files can also be dropped on the page" folder testId="folder-files" onFiles={(f) => open(f)} />

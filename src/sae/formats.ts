@@ -56,6 +56,7 @@ export function parseSaeLens(cfgJson: unknown, weights: Uint8Array): Sae {
     wEnc: take(dict, 'W_enc', [d, F], what), wDec: take(dict, 'W_dec', [F, d], what), bDec: take(dict, 'b_dec', [d], what),
     subtractDecoderBias: cfg.apply_b_dec_to_input === true,
     hookName: typeof cfg.hook_name === 'string' ? cfg.hook_name : undefined,
+    lmName: typeof cfg.model_name === 'string' ? cfg.model_name.slice(0, 200) : undefined,
   };
   if (architecture === 'gated') {
     return { ...base, kind: 'gated', bEnc: new Float32Array(F), bGate: take(dict, 'b_gate', [F], what),
@@ -126,11 +127,17 @@ export function parseDictionaryLearning(dict: Map<string, Tensor>, config?: unkn
   return sae;
 }
 
-/** The hook an SAE reads on a model: its own hook, moved to the MLP's output when its width is d_mlp. */
+/**
+ * The hook an SAE reads on a model: its own hook, moved to the MLP's output when its width is d_mlp;
+ * a residual stream before block N (N >= 1) is the same tensor as the one after block N - 1, the
+ * name the workbench reads.
+ */
 export function saeHookFor(sae: Sae, c: { dModel: number; dMlp: number }): string | undefined {
   if (sae.hookName && sae.format === 'dictionary_learning' && sae.dIn === c.dMlp && sae.dIn !== c.dModel) {
     return sae.hookName.replace(/hook_resid_post$/, 'mlp.hook_post');
   }
+  const pre = /^blocks\.(\d+)\.hook_resid_pre$/.exec(sae.hookName ?? '');
+  if (pre && Number(pre[1]) >= 1) return `blocks.${Number(pre[1]) - 1}.hook_resid_post`;
   return sae.hookName;
 }
 

@@ -47,6 +47,8 @@ export interface AssetBundle extends LoadedAssets {
   probeNames: string[];
   residual: { kind: 'raw' | 'centred'; why: string };
   architectureFrom?: string;
+  /** a shipped SAE's variance explained and loss recovered, measured when it was shipped (its own residual convention) */
+  saeRecorded?: { fve: number; lossRecovered: number; positions: number; l0: number };
 }
 
 const WEIGHTS = /\.(safetensors|pt|pth|bin|ckpt)$/i;
@@ -84,6 +86,7 @@ export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetche
   if (info && info.game !== game) throw new Error(`${modelName} is listed as a ${info.game} model but its vocabulary is ${game}'s`);
 
   // A layer past this model's last (a small model opened from a view of a deeper one) reads the last.
+  let saeRecorded: AssetBundle['saeRecorded'];
   let sae: Sae | undefined, saeName: string | undefined, hook = `blocks.${Math.min(req.layer, model.config.nLayers - 1)}.hook_resid_post`;
   if (req.sae.kind === 'manifest') {
     const entry = info?.saes.find((s) => s.id === (req.sae as { id: string }).id);
@@ -94,6 +97,10 @@ export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetche
     sae = loadSaeFiles(files);
     saeName = entry.id;
     hook = entry.hook;
+    const { frac_variance_explained: fve, frac_loss_recovered: lossRecovered, positions, l0 } = entry.metrics;
+    if (typeof fve === 'number' && typeof lossRecovered === 'number' && typeof l0 === 'number' && (req.residual ?? 'auto') === 'auto') {
+      saeRecorded = { fve, lossRecovered, l0, positions: typeof positions === 'number' ? positions : 0 };
+    }
   } else if (req.sae.kind === 'files') {
     sae = loadSaeFiles(new Map(Object.entries(req.sae.files).map(([k, v]) => [k, new Uint8Array(v)])));
     saeName = req.sae.name;
@@ -117,5 +124,5 @@ export async function loadAssets(req: LoadRequest, fetcher: Fetcher = httpFetche
     probes.push(parseProbeFile(await fetcher(`${req.base}models/${p.path}`), p.path, model.config.dModel));
     probeNames.push(p.kind);
   }
-  return { game, model, hook, sae, probes, modelName, saeName, layer, probeNames, residual: { kind, why }, architectureFrom };
+  return { game, model, hook, sae, probes, modelName, saeName, layer, probeNames, residual: { kind, why }, architectureFrom, saeRecorded };
 }

@@ -33,16 +33,17 @@ async function handle(id: number, req: Request): Promise<unknown> {
   const progress = (label: string) => (done: number, total: number) => post({ id, kind: 'progress', label, done, total });
   if (req.type === 'load') {
     const t0 = performance.now();
-    progress('loading model and SAE')(0, 2);
+    progress('loading model and SAE')(0, 3);
     const assets = await loadAssets({ ...req, model: resolveFiles(req.model), sae: resolveFiles(req.sae) });
-    progress('starting the GPU')(1, 2);
+    progress('starting the GPU')(1, 3);
     bench?.destroy();
     const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
     bench = await Workbench.create(assets, req.forceCpu ? null : () => createGpuContext(gpu), browserShaderSource, { measure: req.measureBackends ?? true });
     if (req.forceCpu) bench.gpuProblem = 'the CPU reference was requested';
+    if (assets.sae) progress('checking that the SAE fits the model')(2, 3);
     const result: Results['load'] = {
       game: assets.game, backend: bench.backend, gpuProblem: bench.gpuProblem, modelName: assets.modelName, hook: assets.hook, layer: assets.layer,
-      nLayers: assets.model.config.nLayers, backendNote: bench.backendNote, nCtx: assets.model.config.nCtx, residual: assets.residual, architectureFrom: assets.architectureFrom, dSae: assets.sae?.dSae ?? 0, saeName: assets.saeName, probes: assets.probeNames,
+      nLayers: assets.model.config.nLayers, backendNote: bench.backendNote, saeFit: bench.saeFit(), nCtx: assets.model.config.nCtx, residual: assets.residual, architectureFrom: assets.architectureFrom, dSae: assets.sae?.dSae ?? 0, saeName: assets.saeName, probes: assets.probeNames,
       statics: bench.featureStatics(), ms: performance.now() - t0,
     };
     return result;

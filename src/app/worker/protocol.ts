@@ -1,5 +1,6 @@
 // Messages between the page and its worker. Every request carries an id; the worker answers with
 // progress messages (optional) and then exactly one result or error for that id.
+import type { SaeFit } from './sae-fit';
 import type { FeatureAtlas } from '../../metrics/atlas';
 import type { Edit, FeatureStatics, GameAnalysis, GameId, GameInput, InterventionResult } from './workbench';
 
@@ -42,6 +43,8 @@ export interface Loaded {
   backend: string;
   /** what was measured when choosing the backend for analysing moves */
   backendNote?: string;
+  /** whether the SAE belongs to the model, measured on a few fresh games (sae-fit.ts) */
+  saeFit?: SaeFit;
   gpuProblem?: string;
   modelName: string;
   hook: string;

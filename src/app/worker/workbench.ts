@@ -9,6 +9,7 @@ import type { GpuContext } from '../../gpu/context';
 import { Kernels, type ShaderSource } from '../../gpu/kernels';
 import { GpuModel } from '../../gpu/model-runner';
 import { GpuSae } from '../../gpu/sae-runner';
+import { recordedFit, saeFit, type SaeFit } from './sae-fit';
 import { buildAtlas, type FeatureAtlas } from '../../metrics/atlas';
 import { cpuForward, softmaxRows } from '../../model/cpu-forward';
 import type { Model } from '../../model/weights';
@@ -34,12 +35,18 @@ export const ATLAS_FAMILIES: Record<GameId, readonly string[]> = {
   chess: ['piece', 'any-piece', 'check', 'can-check-next', 'has-queen', 'castling-rights', 'pin', 'any-fork', 'can-capture-queen'],
 };
 
+/** Fresh games (evaluation seed range) for the SAE fit check: a second on the CPU reference. */
+const FIT_SEED = 7070;
+const FIT_GAMES: Record<GameId, number> = { othello: 8, chess: 2 };
+
 export interface LoadedAssets {
   game: GameId;
   model: Model;
   hook: string;
   sae?: Sae;
   probes: Array<{ kind: ProbeKind; probe: ProbeWeights }>;
+  /** a shipped SAE's fit numbers from its ship script (assets.ts) */
+  saeRecorded?: { fve: number; lossRecovered: number; positions: number; l0: number };
 }
 
 export interface GameAnalysis {
@@ -338,6 +345,19 @@ export class Workbench {
     const atlas = buildAtlas(acts, N, F, positions, families, rows);
     onProgress(games.length + 1, games.length + 1);
     return { atlas, games };
+  }
+
+  /**
+   * Whether the SAE belongs to the model (sae-fit.ts): a shipped SAE in its own residual convention
+   * by the numbers measured when it was shipped; any other by its reconstruction on a few fresh games.
+   */
+  saeFit(): SaeFit | undefined {
+    const { sae, model, hook, game, saeRecorded } = this.assets;
+    if (!sae) return undefined;
+    if (saeRecorded) return recordedFit(hook, saeRecorded, sae.dSae);
+    const kit = (game === 'chess' ? CHESS_KIT : OTHELLO_KIT) as unknown as AnyGameKit;
+    const games = kit.evalGames(FIT_SEED, FIT_GAMES[game], model.config.nCtx) as GameInput[];
+    return saeFit(model, sae, hook, games.map((g) => this.tokens(g)), sae.lmName);
   }
 
   destroy(): void {
