@@ -146,6 +146,26 @@ describe('opening the field\'s files through the workbench\'s controls', () => {
     await page.close();
   });
 
+  it('an SAE-Lens SAE trained on another model is called out in a notice; the shipped SAE is said to fit', async () => {
+    const page = await openWorkbench(browser, url, '', '?atlas=8');
+    await expect.poll(() => page.getByTestId('sae-fit').textContent(), { timeout: 60_000 }).toMatch(/^This SAE explains \d+% of the variance at blocks\.\d\.hook_resid_post .*\(measured when it was shipped\)\.$/);
+    expect(await page.getByTestId('sae-fit').getAttribute('role')).toBeNull();
+    const config = JSON.parse(readFileSync(join(__dirname, '..', 'public', 'models', 'othello-gpt-default', 'config.json'), 'utf8'));
+    const foreign = join(__dirname, '..', '..', 'shared', 'fixtures', 'saelens-othello-6L128', 'L1_x8_102400000');
+    await page.getByTestId('sae-files').setInputFiles([join(foreign, 'cfg.json'), join(foreign, 'sae_weights.safetensors')]);
+    if (config.d_model !== 128) {
+      await expect.poll(() => page.getByTestId('error').textContent(), { timeout: 60_000 }).toMatch(/the SAE reads 128 values per position/);
+    } else {
+      const notice = page.getByTestId('sae-fit');
+      await expect.poll(() => notice.textContent(), { timeout: 60_000 }).toMatch(/^⚠ This SAE explains .* firing [\d.]+ of its 1,024 features per position: it was most likely trained on another model, hook or residual convention \(its files name the model "my-own-othello-model"\)/);
+      expect(await notice.getAttribute('role')).toBe('alert');
+      mkdirSync(join(__dirname, '..', 'test-artifacts'), { recursive: true });
+      await page.screenshot({ path: join(__dirname, '..', 'test-artifacts', 'foreign-sae.png') });
+    }
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+
   it('files dropped on the page open: a nanoGPT checkpoint with its architecture from model_args', async () => {
     const page = await openWorkbench(browser, url, '', '?atlas=8');
     const file = join(TW, 'nanogpt-chess-small', 'lichess_2layers_ckpt_no_optimizer.pt');
