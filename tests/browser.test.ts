@@ -87,7 +87,7 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     const first = page.locator('[data-testid^="feature-"]').first();
     const id = Number((await first.getAttribute('data-testid'))!.replace('feature-', ''));
     await first.click();
-    await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(new RegExp(`Feature ${id}: best F1 per square`));
+    await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(new RegExp(`Feature ${id}: skill per square`));
     await expect.poll(() => page.getByLabel('overlay').inputValue()).toBe('feature');
     await shot(page, 'feature-overlay');
     await page.getByRole('tab', { name: 'Feature dashboard' }).click();
@@ -234,7 +234,7 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     await expect.poll(() => page.getByTestId('caption').textContent()).toMatch(/Feature 492/);
     expect(await page.getByLabel('overlay').inputValue()).toBe('feature');
     await atlasReady(page);
-    await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(/Feature 492: best F1 per square/);
+    await expect.poll(() => page.getByTestId('legend').textContent()).toMatch(/Feature 492: skill per square/);
     await shot(page, 'tour');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');

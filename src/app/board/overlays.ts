@@ -97,7 +97,7 @@ export function meaning(atlas: FeatureAtlas | null, feature: number, name: (sq: 
     },
     legend: {
       title: `Feature ${feature}: skill per square`, kind: 'heat', low: '0', high: max.toFixed(2),
-      note: `${labelled ? `${labelled} square${labelled === 1 ? '' : 's'} pass the label rules` : 'no square passes the label rules'}; colour: skill over a feature that always fires; letters: the entry and its F1 (M mine, T theirs, E empty, O occupied, L legal); ${note}`,
+      note: `${labelled ? `${labelled} square${labelled === 1 ? ' passes' : 's pass'} the label rules` : 'no square passes the label rules'}; colour: skill over a feature that always fires; letters: the entry and its F1 (M mine, T theirs, E empty, O occupied, L legal); ${note}`,
     },
   };
 }
