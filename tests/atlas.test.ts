@@ -67,6 +67,7 @@ describe('feature atlas', () => {
           if (x < 0) continue;
           const rel = col[x] / sorted[0];
           expect(Math.min(RANGE_GROUPS - 1, Math.floor(rel * RANGE_GROUPS))).toBe(g);
+          expect(atlas.rangeActs[(i * RANGE_GROUPS + g) * RANGE_EXAMPLES + e]).toBe(col[x]);
         }
       }
     }

@@ -180,7 +180,69 @@ describe('chess board', () => {
     values[12] = 1;
     const styles = chessSquareStyles({ kind: 'heat', values, tips: [] }, 28);
     expect(Object.keys(styles).sort()).toEqual(['e2', 'e4']);
-    expect(String(styles.e2.background)).toMatch(/rgba\(255, 202, 40/);
+    // a translucent layer over the square: the light/dark square colour itself is not replaced
+    expect(styles.e2.background).toBeUndefined();
+    expect(styles.e2.backgroundColor).toBeUndefined();
+    expect(String(styles.e2.backgroundImage)).toMatch(/^linear-gradient\(rgba\(255, 202, 40, 0\.9\d*\), rgba\(255, 202, 40/);
     expect(String(styles.e4.boxShadow)).toContain('#ff6f00');
+    const outlined = chessSquareStyles(null, null, [7]);
+    expect(Object.keys(outlined)).toEqual(['h1']);
+    expect(String(outlined.h1.outline)).toMatch(/dashed/);
+  });
+
+  it('draws chess overlay letters and marks on the right squares, White at the bottom', async () => {
+    const { ChessOverlayLayer } = await import('../src/app/board/ChessOverlayLayer');
+    const labels: Array<string | null> = new Array(64).fill(null), marks = new Uint8Array(64);
+    labels[0] = 'WR'; // a1: bottom-left
+    marks[63] = 1; // h8: top-right
+    const html = renderToStaticMarkup(<ChessOverlayLayer width={480} overlay={{ kind: 'heat', values: new Float32Array(64), labels, marks, tips: [] }} />);
+    const a1 = /<g data-square="a1">(.*?)<\/g>/.exec(html)![1], h8 = /<g data-square="h8">(.*?)<\/g>/.exec(html)![1];
+    expect(a1).toContain('>WR</text>');
+    expect(a1).toMatch(/<text x="30" y="474.5"/); // bottom row, first column (cell 60 px)
+    expect(h8).toMatch(/class="mark" x="423" y="3"/);
+    expect(html.match(/<g /g)!.length).toBe(2); // nothing drawn elsewhere
+    expect(renderToStaticMarkup(<ChessOverlayLayer width={480} overlay={{ kind: 'heat', values: new Float32Array(64), tips: [] }} />)).toBe('');
+  });
+
+  it('chess probe overlay: the probe\'s reading as letters only where it differs from the board', async () => {
+    const { buildChessOverlay } = await import('../src/app/board/chess-overlays');
+    const fen = 'rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - 0 1';
+    const T = 1, C = 13, boardProbe = new Float32Array(T * 64 * C);
+    const { Chess } = await import('chess.js');
+    const { pieceArray } = await import('../src/games/chess/squares');
+    const truth = pieceArray(new Chess(fen));
+    for (let s = 0; s < 64; s++) boardProbe[s * C + truth[s] + 6] = 1;
+    boardProbe[28 * C + 6 + 1 - 1] = 0; // e4 (a white pawn): the probe reads empty there
+    boardProbe[28 * C + 6] = 1;
+    boardProbe[28 * C + 7] = 0;
+    const a = { T, probs: new Float32Array(0), F: 0, acts: new Float32Array(0), boardProbe, probeClasses: C, legalProbe: new Float32Array(0), backend: 'CPU reference', ms: 1 };
+    const r = buildChessOverlay('probe', { t: 0, fen, analysis: a, atlas: null, statics: null, feature: null });
+    if (!r || !('overlay' in r)) throw new Error('no overlay');
+    expect(Array.from(r.overlay.marks!).reduce((x, y) => x + y, 0)).toBe(1);
+    expect(r.overlay.marks![28]).toBe(1);
+    expect(r.overlay.labels!.filter(Boolean)).toEqual(['–']);
+    expect(r.overlay.labels![28]).toBe('–');
+    expect(r.legend.note).toMatch(/dashed red outline: the probe's reading differs from the board \(1 of 64 squares\)/);
+  });
+
+  it('feature list: search by number or label words, sorted by skill, frequency or largest activation', async () => {
+    const { featureRows, filterRows } = await import('../src/app/panels/FeatureList');
+    const atlas = syntheticAtlas();
+    const rows = featureRows(atlas);
+    expect(rows.map((r) => r.feature).sort()).toEqual(Array.from(atlas.alive).sort());
+    const name = (f: number) => autoLabel(atlas, f);
+    expect(filterRows(rows, '#2', name, 'skill').map((r) => r.feature)).toEqual([2]);
+    expect(filterRows(rows, '3', name, 'skill')).toEqual([]); // no partial-number matches
+    expect(name(2)).toMatch(/^d3 occupied/);
+    expect(filterRows(rows, 'D3  occupied', name, 'skill').map((r) => r.feature)).toContain(2);
+    expect(filterRows(rows, 'no such words', name, 'skill')).toEqual([]);
+    const bySkill = filterRows(rows, '', name, 'skill');
+    expect(bySkill[0].feature).toBe(2);
+    expect(bySkill[0].labelled).toBe(true);
+    const byDensity = filterRows(rows, '', name, 'density');
+    for (let k = 1; k < byDensity.length; k++) expect(byDensity[k - 1].density).toBeGreaterThanOrEqual(byDensity[k].density);
+    const byMax = filterRows(rows, '', name, 'max');
+    expect(byMax[0].feature).toBe(2); // activation 2 against 1
+    expect(filterRows(rows, '', name, 'id').map((r) => r.feature)).toEqual(Array.from(atlas.alive).sort((a, b) => a - b));
   });
 });

@@ -8,6 +8,7 @@ import { ChessArea } from './board/ChessArea';
 import { ModelPicker } from './ModelPicker';
 import { FeatureDashboard } from './panels/FeatureDashboard';
 import { FeaturesPanel } from './panels/FeaturesPanel';
+import { FeatureList } from './panels/FeatureList';
 import { InterventionPanel } from './panels/InterventionPanel';
 import { MetricsPanel } from './panels/MetricsPanel';
 import { useNotes } from './panels/notes';
@@ -19,7 +20,7 @@ import { Presenter, TourMenu } from './tours/Presenter';
 import { TOURS, tourView } from './tours/tours';
 import { useWorkbench } from './useWorkbench';
 
-const PANEL_TITLES: Record<Panel, string> = { features: 'Features here', square: 'Square explorer', dashboard: 'Feature dashboard', intervene: 'Interventions', metrics: 'Metrics' };
+const PANEL_TITLES: Record<Panel, string> = { features: 'Features here', square: 'Square explorer', dashboard: 'Feature dashboard', list: 'All features', intervene: 'Interventions', metrics: 'Metrics' };
 
 /** Applies the URL's view to the store; called before the first render and on every hash change. */
 export function readLocation(): void {
@@ -97,6 +98,7 @@ export function App() {
             {view.panel === 'features' && <FeaturesPanel />}
             {view.panel === 'square' && <SquarePanel />}
             {view.panel === 'dashboard' && <><FeaturePicker dSae={loaded?.dSae ?? 0} /><FeatureDashboard /></>}
+            {view.panel === 'list' && <FeatureList />}
             {view.panel === 'intervene' && <InterventionPanel />}
             {view.panel === 'metrics' && <MetricsPanel />}
           </div>

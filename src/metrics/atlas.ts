@@ -46,6 +46,8 @@ export interface FeatureAtlas {
   topActs: Float32Array;
   /** [alive, RANGE_GROUPS, RANGE_EXAMPLES] example positions with a/M_f in [g/4, (g+1)/4), -1 when none */
   rangeExamples: Int32Array;
+  /** [alive, RANGE_GROUPS, RANGE_EXAMPLES] the activation at each example (0 where none) */
+  rangeActs: Float32Array;
   families: AtlasFamily[];
 }
 
@@ -64,7 +66,7 @@ export function buildAtlas<P>(acts: Float32Array, N: number, F: number, position
 
   const density = new Float32Array(A), histogram = new Uint32Array(A * HISTOGRAM_BINS);
   const topPositions = new Int32Array(A * TOP_POSITIONS).fill(-1), topActs = new Float32Array(A * TOP_POSITIONS);
-  const rangeExamples = new Int32Array(A * RANGE_GROUPS * RANGE_EXAMPLES).fill(-1);
+  const rangeExamples = new Int32Array(A * RANGE_GROUPS * RANGE_EXAMPLES).fill(-1), rangeActs = new Float32Array(A * RANGE_GROUPS * RANGE_EXAMPLES);
   const rangeFill = new Uint8Array(A * RANGE_GROUPS);
   for (let x = 0; x < N; x++) {
     const row = x * F;
@@ -76,7 +78,10 @@ export function buildAtlas<P>(acts: Float32Array, N: number, F: number, position
       histogram[i * HISTOGRAM_BINS + Math.min(HISTOGRAM_BINS - 1, Math.floor(rel * HISTOGRAM_BINS))]++;
       insertTop(topPositions, topActs, i * TOP_POSITIONS, x, a);
       const g = i * RANGE_GROUPS + Math.min(RANGE_GROUPS - 1, Math.floor(rel * RANGE_GROUPS));
-      if (rangeFill[g] < RANGE_EXAMPLES) rangeExamples[g * RANGE_EXAMPLES + rangeFill[g]++] = x;
+      if (rangeFill[g] < RANGE_EXAMPLES) {
+        rangeActs[g * RANGE_EXAMPLES + rangeFill[g]] = a;
+        rangeExamples[g * RANGE_EXAMPLES + rangeFill[g]++] = x;
+      }
     }
   }
   for (let i = 0; i < A; i++) density[i] /= N;
@@ -96,7 +101,7 @@ export function buildAtlas<P>(acts: Float32Array, N: number, F: number, position
     });
     return { id: family.id, size: S, classes: family.classes, f1, precision, recall, threshold, totals: c.totals };
   });
-  return { features: F, positions: N, scored: positions.length, alive, scale, aliveIndex, density, histogram, topPositions, topActs, rangeExamples, families: out };
+  return { features: F, positions: N, scored: positions.length, alive, scale, aliveIndex, density, histogram, topPositions, topActs, rangeExamples, rangeActs, families: out };
 }
 
 /** Keeps the K largest activations of one feature, sorted descending, in place. */

@@ -68,6 +68,21 @@ export function judgedMatches(atlas: FeatureAtlas, feature: number, limit = 8): 
   return all.sort(bySkill).slice(0, limit);
 }
 
+/** The feature's single best match under the same order as judgedMatches (no list built), or null when it never fired. */
+export function bestMatch(atlas: FeatureAtlas, feature: number): JudgedMatch | null {
+  const i = atlas.aliveIndex[feature];
+  if (i < 0) return null;
+  let best: JudgedMatch | null = null;
+  for (const fam of atlas.families) {
+    for (let p = 0; p < fam.size; p++) {
+      if (!(fam.f1[i * fam.size + p] > 0)) continue;
+      const m = judge(atlas, fam, i, p);
+      if (!best || bySkill(m, best) < 0) best = m;
+    }
+  }
+  return best;
+}
+
 /** The features that classify one entry, those that may be labelled by it first, then by skill. */
 export function judgedFeaturesFor(atlas: FeatureAtlas, family: string, entry: number, limit = 8): Array<JudgedMatch & { feature: number }> {
   const fam = atlas.families.find((f) => f.id === family);

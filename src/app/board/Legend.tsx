@@ -9,11 +9,11 @@ export interface LegendSpec {
   note?: string;
 }
 
-export function Legend({ spec }: { spec: LegendSpec }) {
+export function Legend({ spec, testId = 'legend' }: { spec: LegendSpec; testId?: string }) {
   const stops = Array.from({ length: 11 }, (_, i) => (spec.kind === 'heat' ? i / 10 : i / 5 - 1));
   return (
-    <div className="legend" data-testid="legend">
-      <strong>{spec.title}</strong>
+    <div className="legend" data-testid={testId}>
+      {spec.title && <strong>{spec.title}</strong>}
       <span className="scale">
         <span>{spec.low}</span>
         {stops.map((v) => <span key={v} className="swatch" style={{ background: spec.kind === 'heat' ? heatColor(v) : divergingColor(v) }} />)}

@@ -28,6 +28,8 @@ interface Props {
   /** small boards (dashboards) leave out coordinates and text */
   size?: 'full' | 'mini';
   label?: string;
+  /** squares to outline (a dashboard's feature squares): dashed orange, drawn on mini boards too */
+  highlight?: readonly number[];
   children?: ReactNode;
 }
 
@@ -42,8 +44,8 @@ export function divergingColor(v: number): string {
   return v >= 0 ? `rgba(33, 150, 243, ${a})` : `rgba(229, 57, 53, ${a})`;
 }
 
-export function OthelloBoard({ cells, legal = [], overlay, lastMove, selected = null, onSquare, size = 'full', label = 'Othello board' }: Props) {
-  const legalSet = new Set(legal);
+export function OthelloBoard({ cells, legal = [], overlay, lastMove, selected = null, onSquare, size = 'full', label = 'Othello board', highlight = [] }: Props) {
+  const legalSet = new Set(legal), highlighted = new Set(highlight);
   const mini = size === 'mini';
   const pad = mini ? 2 : 20;
   return (
@@ -68,6 +70,7 @@ export function OthelloBoard({ cells, legal = [], overlay, lastMove, selected = 
             {overlay?.marks?.[s] ? <circle cx={x + CELL / 2} cy={y + CELL / 2} r={CELL * 0.45} fill="none" stroke="#e53935" strokeWidth={3} pointerEvents="none" /> : null}
             {s === lastMove && <circle cx={x + CELL / 2} cy={y + CELL / 2} r={4} fill="#e53935" pointerEvents="none" />}
             {isLegal && v === 0 && !mini && <circle cx={x + CELL / 2} cy={y + CELL / 2} r={5} fill="rgba(255,255,255,0.55)" pointerEvents="none" />}
+            {highlighted.has(s) && <rect x={x + 3} y={y + 3} width={CELL - 6} height={CELL - 6} fill="none" stroke="#ff9800" strokeWidth={mini ? 6 : 3} strokeDasharray={mini ? '10 5' : '6 3'} pointerEvents="none" data-highlight={squareLabel(s)} />}
             {selected === s && <rect x={x + 1.5} y={y + 1.5} width={CELL - 3} height={CELL - 3} fill="none" stroke="#ff6f00" strokeWidth={3} pointerEvents="none" />}
             {text && !mini && <text x={x + CELL / 2} y={y + CELL - 6} textAnchor="middle" fontSize="11" fontWeight="600" fill={v === 1 ? '#fff' : '#111'} pointerEvents="none">{text}</text>}
             {!mini && <title>{overlay?.tips[s] ?? `${squareLabel(s)}${isLegal ? ' (legal)' : ''}`}</title>}

@@ -53,12 +53,13 @@ function probe(a: GameAnalysis, t: number, fen: string, probeNote?: string): Ove
     values[s] = 1 - p[cls];
     marks[s] = best !== cls ? 1 : 0;
     wrong += marks[s];
-    labels.push(pct(p[cls]));
+    // where the probe's reading differs, its reading as letters ("–" for empty); elsewhere nothing, so the pieces stay readable
+    labels.push(marks[s] ? (best === 6 ? '–' : pieceLetters(CHESS_PIECE_CLASSES[best])) : null);
     tips.push(`${squareName(s)}: true ${CHESS_PIECE_CLASSES[cls]}; probe reads ${CHESS_PIECE_CLASSES[best]} (${pct(p[best])}), p(true) ${pct(p[cls])}`);
   }
   return {
     overlay: { kind: 'heat', values, marks, labels, tips },
-    legend: { title: 'Piece probe vs the true board', kind: 'heat', low: 'probe right', high: 'probe wrong', note: `the probe's argmax differs from the board on ${wrong} of 64 squares (hover a square for its reading)${probeNote ? `; ${probeNote}` : ''}` },
+    legend: { title: 'Piece probe vs the true board', kind: 'heat', low: 'probe right', high: 'probe wrong', note: `dashed red outline: the probe's reading differs from the board (${wrong} of 64 squares), with the piece it reads (W/B + K Q R B N P, – empty); colour: 1 − p(the true piece); hover a square for its numbers${probeNote ? `; ${probeNote}` : ''}` },
   };
 }
 

@@ -1,14 +1,18 @@
-// Everything about the selected feature: histogram, top-activating positions and examples from four
-// activation ranges (drawn as small boards, click to open), its direct effect on next-move logits,
-// its best-matching board-state properties, and the user's name and note for it.
+// Everything about the selected feature: its activation at the current position, histogram,
+// top-activating positions and examples from four activation ranges (small boards with the feature's
+// squares outlined, the side to move and the activation; click to open), its best-matching
+// board-state properties, its direct effect on next-move logits (board, legend and table), and the
+// user's name and note for it.
 import { useMemo } from 'react';
 import { transcriptBoards } from '../../games/chess/boards';
 import { CHESS_VOCAB } from '../../games/chess/tokenizer';
 import { replay, squareLabel } from '../../games/othello';
 import { ChessBoard } from '../board/ChessBoard';
+import { chessSquareName } from '../board/chess-styles';
+import { Legend } from '../board/Legend';
 import { HISTOGRAM_BINS, RANGE_EXAMPLES, RANGE_GROUPS, TOP_POSITIONS } from '../../metrics/atlas';
 import { OthelloBoard } from '../board/OthelloBoard';
-import { entryName } from '../state/features';
+import { entryName, featureMeaning } from '../state/features';
 import { judgedMatches, MIN_SKILL, MIN_SUPPORT } from '../../metrics/labels';
 import { useSession, useView } from '../state/store';
 import { Histogram } from './Histogram';
@@ -34,6 +38,8 @@ export function FeatureDashboard() {
   const { atlas, games } = atlasR;
   if (f < 0 || f >= atlas.features) return <p className="error">Feature {f} does not exist: this SAE has {atlas.features} features.</p>;
   const i = atlas.aliveIndex[f];
+  // the squares the feature is about: those whose best entry passes the label rules
+  const squares = (featureMeaning(atlas, f) ?? []).flatMap((m, sq) => (m.labelled ? [sq] : []));
   const where = (x: number) => {
     let g = 0;
     while (g + 1 < starts.length && starts[g + 1] <= x) g++;
@@ -47,12 +53,13 @@ export function FeatureDashboard() {
   const mini = (x: number, act: number, key: string) => {
     const { g, move } = where(x);
     const game = games[g];
-    if (typeof game === 'string') return <ChessMini key={key} text={game} at={move} act={act} label={`atlas game ${g + 1}`} onOpen={() => open(x)} />;
+    if (typeof game === 'string') return <ChessMini key={key} text={game} at={move} act={act} squares={squares} label={`atlas game ${g + 1}`} onOpen={() => open(x)} />;
     const state = replay(game.slice(0, move + 1)).at(-1)!;
+    const toMove = state.next === 1 ? 'black' : 'white';
     return (
-      <button key={key} className="mini-pos" onClick={() => open(x)} title={`atlas game ${g + 1}, after move ${move + 1} (${squareLabel(game[move])}); activation ${act.toFixed(3)}`}>
-        <OthelloBoard cells={state.cells} lastMove={game[move]} size="mini" />
-        {!Number.isNaN(act) && <span>{act.toFixed(2)}</span>}
+      <button key={key} className="mini-pos" onClick={() => open(x)} title={`atlas game ${g + 1}, after move ${move + 1} (${squareLabel(game[move])}), ${toMove} to move; activation ${act.toFixed(3)}`}>
+        <OthelloBoard cells={state.cells} lastMove={game[move]} size="mini" highlight={squares} />
+        <span className="mini-caption"><span className={`to-move ${toMove}`} title={`${toMove} to move`} />{act.toFixed(2)}</span>
       </button>
     );
   };
@@ -76,6 +83,10 @@ export function FeatureDashboard() {
     <div data-testid="dashboard">
       <h3>Feature #{f}</h3>
       <NoteEditor feature={f} />
+      <CurrentActivation feature={f} max={i >= 0 ? atlas.scale[i] : 0} />
+      {i >= 0 && <p className="small" data-testid="feature-squares">{squares.length
+        ? <>Dashed orange outline on the small boards: {squares.length === 1 ? 'the square' : `the ${squares.length} squares`} whose best board property passes the label rules ({squares.map((sq) => (chess ? chessSquareName(sq) : squareLabel(sq))).join(', ')}). Dot: the side to move; number: the activation.</>
+        : <>No square's board property passes the label rules, so no square is outlined. Dot on the small boards: the side to move; number: the activation.</>}</p>}
       {i < 0 ? <p className="small">This feature never fired on the {games.length} atlas games (dead on this sample).</p> : (
         <>
           <h4>Activations on {games.length} random games ({atlas.positions.toLocaleString('en-US')} positions)</h4>
@@ -91,7 +102,7 @@ export function FeatureDashboard() {
             return (
               <div key={g} className="range-row">
                 <span className="small">{g * 25}–{(g + 1) * 25}% of max</span>
-                {xs.length ? xs.map((x, k) => mini(x, NaN, `r${g}-${k}`)) : <span className="small">none</span>}
+                {xs.length ? xs.map((x, k) => mini(x, atlas.rangeActs[(i * RANGE_GROUPS + g) * RANGE_EXAMPLES + atlas.rangeExamples.subarray((i * RANGE_GROUPS + g) * RANGE_EXAMPLES, (i * RANGE_GROUPS + g + 1) * RANGE_EXAMPLES).indexOf(x)], `r${g}-${k}`)) : <span className="small">none</span>}
               </div>
             );
           })}
@@ -111,9 +122,21 @@ export function FeatureDashboard() {
       {effect && (
         <>
           <h4>Direct effect on next-move logits</h4>
+          <p className="small">Per unit activation, through the final LayerNorm's weights and the unembedding (direct path only); the centre squares are never moves.</p>
           <div className="effect">
-            <OthelloBoard cells={new Int8Array(64)} size="mini" label="logit effect" overlay={{ kind: 'diverging', values: Array.from(effect, (v) => v / effMax), tips: [] }} />
-            <p className="small">Per unit activation, through the final LayerNorm's weights and the unembedding (direct path only). Raises most: {ranked.slice(0, 3).map((s) => `${squareLabel(s)} ${effect[s].toFixed(2)}`).join(', ')}; lowers most: {ranked.slice(-3).reverse().map((s) => `${squareLabel(s)} ${effect[s].toFixed(2)}`).join(', ')}.</p>
+            <div>
+              <OthelloBoard cells={new Int8Array(64)} size="mini" label="logit effect" overlay={{ kind: 'diverging', values: Array.from(effect, (v) => v / effMax), tips: [] }} />
+              <Legend testId="logit-effect-legend" spec={{ title: '', kind: 'diverging', low: `lowers ${(-effMax).toFixed(2)}`, high: `raises +${effMax.toFixed(2)}` }} />
+            </div>
+            <table className="num" data-testid="logit-effect">
+              <thead><tr><th>raises</th><th>logit</th><th>lowers</th><th>logit</th></tr></thead>
+              <tbody>
+                {Array.from({ length: 5 }, (_, k) => {
+                  const up = ranked[k], down = ranked[ranked.length - 1 - k];
+                  return <tr key={k}><td>{squareLabel(up)}</td><td>{signed(effect[up])}</td><td>{squareLabel(down)}</td><td>{signed(effect[down])}</td></tr>;
+                })}
+              </tbody>
+            </table>
           </div>
         </>
       )}
@@ -122,15 +145,34 @@ export function FeatureDashboard() {
 }
 
 /** A top-activating chess character: the board there and the transcript around it. */
-function ChessMini({ text, at, act, label, onOpen }: { text: string; at: number; act: number; label: string; onOpen(): void }) {
+function ChessMini({ text, at, act, squares, label, onOpen }: { text: string; at: number; act: number; squares: readonly number[]; label: string; onOpen(): void }) {
   const fen = useMemo(() => { const b = transcriptBoards(text); return b.fens[b.completed[at]]; }, [text, at]);
+  const toMove = fen.split(' ')[1] === 'b' ? 'black' : 'white';
   const from = Math.max(0, at - 12);
   return (
-    <button className="mini-pos chess-mini" onClick={onOpen} title={`${label}, character ${at + 1} ("${text[at]}")${Number.isNaN(act) ? '' : `; activation ${act.toFixed(3)}`}`}>
-      <ChessBoard fen={fen} width={132} />
+    <button className="mini-pos chess-mini" onClick={onOpen} title={`${label}, character ${at + 1} ("${text[at]}"), ${toMove} to move on the board shown; activation ${act.toFixed(3)}`}>
+      <ChessBoard fen={fen} width={132} highlight={squares} />
       <span className="snippet">{from > 0 ? '…' : ''}{text.slice(from, at)}<b>{text[at] === ' ' ? '␣' : text[at]}</b>{text.slice(at + 1, at + 4)}</span>
-      {!Number.isNaN(act) && <span>{act.toFixed(2)}</span>}
+      <span className="mini-caption"><span className={`to-move ${toMove}`} title={`${toMove} to move`} />{act.toFixed(2)}</span>
     </button>
+  );
+}
+
+const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`;
+
+/** The feature's activation at the position on the board, beside its maximum on the atlas games. */
+function CurrentActivation({ feature, max }: { feature: number; max: number }) {
+  const view = useView((s) => s.view);
+  const a = useSession((s) => s.analysis);
+  const t = view.pos - 1;
+  const where = view.game === 'chess' ? `at character ${view.pos} ("${view.text[t] === ' ' ? '␣' : view.text[t]}")` : `after move ${view.pos}`;
+  if (t < 0) return <p className="small" data-testid="current-activation">Now: step into the game to see this feature's activation.</p>;
+  if (!a || t >= a.T) return <p className="small" data-testid="current-activation">Now: {a ? `past the model's ${a.T}-token context` : 'computing…'}</p>;
+  const act = a.acts[t * a.F + feature];
+  return (
+    <p className="current-activation" data-testid="current-activation" data-value={act}>
+      Now, {where}: activation <strong>{act.toFixed(2)}</strong>{max > 0 ? ` (${Math.round((100 * act) / max)}% of its maximum ${max.toFixed(2)} on the atlas games)` : ''}
+    </p>
   );
 }
 

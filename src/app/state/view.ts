@@ -8,7 +8,7 @@ import { formatTranscript, parseSquare, parseTranscript, replay, squareLabel } f
 
 export const OVERLAYS = ['predictions', 'probe', 'feature', 'decoder', 'active', 'none'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
-export const PANELS = ['features', 'square', 'dashboard', 'intervene', 'metrics'] as const;
+export const PANELS = ['features', 'square', 'dashboard', 'list', 'intervene', 'metrics'] as const;
 export type Panel = (typeof PANELS)[number];
 
 export interface Clamp { feature: number; mode: 'ablate' | 'clamp'; value: number }
