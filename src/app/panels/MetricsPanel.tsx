@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { CHESS_PUBLISHED, OTHELLO_PUBLISHED } from '../../metrics/published';
 import { useSession, useView } from '../state/store';
 import { download } from './download';
+import { DEFINITIONS, metricsFindings, PAPER_URL } from './metrics-words';
 import { CHESS_METRIC_FAMILIES, metricsCsv, METRIC_FAMILIES, parseMetricsFile, publishedFamily, type MetricsRow } from './metrics-data';
 
 const FAMILY_TITLE: Record<string, string> = {
@@ -104,6 +105,10 @@ export function MetricsPanel() {
       {!loading && !error && rows.length === 0 && <p className="small">No supervised metrics were computed for this model.</p>}
       {rows.length > 0 && (
         <>
+          <div className="small definitions" data-testid="metric-definitions">
+            <p>{DEFINITIONS.coverage}</p>
+            <p>{DEFINITIONS.reconstruction} Exact definitions: <a href={PAPER_URL} target="_blank" rel="noreferrer">Karvonen et al. 2024, section 3</a>.</p>
+          </div>
           <h3>{sel ? `SAE ${sel.id}` : 'Selected SAE'}</h3>
           {!sel && <p className="small">No metrics file for "{view.sae}" (your own SAE, or none selected): compute them with <code>npm run cli -- metrics --sae DIR ...</code>.</p>}
           {sel && (
@@ -126,6 +131,11 @@ export function MetricsPanel() {
             </table>
           )}
           <p className="small">Bars: blue = this SAE; grey tick = ceiling ({view.game === 'chess' ? 'about 0.917 for the board set' : '2/3 for the masked set'}, as the paper counts it); orange tick = the paper's number on its 8-layer model. L0 {f3(sel?.l0)} · variance explained {f3(sel?.fve)} · loss recovered {f3(sel?.lossRecovered)}.</p>
+          {sel && (
+            <ul className="findings" data-testid="metric-findings">
+              {g.tableFamilies.flatMap((f) => metricsFindings(sel, rows, f, FAMILY_TITLE[f], g.published(view.sae, f))).map((line) => <li key={line}>{line}</li>)}
+            </ul>
+          )}
           <h3>All dictionaries</h3>
           <div className="table-wrap">
             <table className="num" data-testid="compare-table">
