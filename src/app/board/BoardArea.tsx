@@ -92,7 +92,7 @@ export function BoardArea({ legal }: { legal: number[] }) {
       <div className="row">
         <button onClick={() => exportBoard(boardRef.current, 'svg')}>Export SVG</button>
         <button onClick={() => exportBoard(boardRef.current, 'png')}>Export PNG</button>
-        <span className="small">{state.next === 1 ? 'Black' : 'White'} to move · black {discs.black}, white {discs.white}</span>
+        <span className="small" data-testid="side-to-move">{state.next === 1 ? 'Black' : 'White'} to move · {legal.length} legal move{legal.length === 1 ? '' : 's'} · black {discs.black}, white {discs.white}</span>
       </div>
       <div className="panel" data-testid="predictions">
         <h2>Model's next move</h2>

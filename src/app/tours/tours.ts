@@ -1,14 +1,28 @@
-// Classroom tours, written as data: each step is a view (the same fields a shared link holds) and a
-// caption. Feature numbers refer to the shipped standard-c1.0 SAE of the default model; they were
-// picked from its feature atlas (best F1 per board entry, concentrated on one square) and checked on
-// these games (activation, direct logit effect and the ablation's effect on the predictions).
+// Classroom tours, written as data: each step is a view (the same fields a shared link holds), a
+// caption, and the checks that make the caption true to the screen: every number and square a
+// caption names is read back from what the page draws at that step by tests/browser-tours.test.ts.
+// Feature numbers refer to the shipped standard-c1.0 SAE of the default model and its 200-game atlas.
 import { parseTranscript } from '../../games/othello';
 import { CHESS_DEFAULT_VIEW, DEFAULT_VIEW, gameLength, type View } from '../state/view';
+
+/**
+ * A claim of a caption, checked against the page: the text of the first element matching `selector`
+ * (its rendered text with every run of white space made one space) contains `contains`; or the first number `number` captures in it lies in [min, max]; or `count`
+ * elements match `selector`.
+ */
+export type TourCheck =
+  | { selector: string; contains: string }
+  | { selector: string; number: RegExp; min: number; max: number }
+  | { selector: string; count: number };
 
 export interface TourStep {
   caption: string;
   view: Partial<View>;
+  checks?: TourCheck[];
 }
+
+const id = (testid: string) => `[data-testid="${testid}"]`;
+const LEGAL_MASS = /Probability on legal moves: ([\d.]+)%/;
 
 export interface Tour {
   id: string;
@@ -31,22 +45,33 @@ export const TOURS: readonly Tour[] = [
     title: 'The model tracks the board',
     summary: 'A model that only ever saw move lists predicts legal moves, and a linear probe can read the board from its activations.',
     steps: [
-      { caption: 'Othello-GPT sees only the list of moves, never the board. Yet after 20 moves about two thirds of its next-move probability sits on the 12 legal squares (white dots) among the 60 it can name.', view: { moves: GAME_A, pos: 20, overlay: 'predictions', panel: 'features', sae: 'standard-c1.0' } },
-      { caption: 'Deep into the game the legal moves are few and scattered; the model puts about 90% of its probability on them.', view: { moves: GAME_A, pos: 44, overlay: 'predictions' } },
-      { caption: 'A linear probe on layer 3 reads every square as mine, theirs or empty: on held-out games it gets 84% of squares right, where guessing each square\'s most common state gets 54%. Dashed discs: what the probe reads; red rings: where it is wrong.', view: { moves: GAME_A, pos: 44, overlay: 'probe', square: null } },
-      { caption: 'Click any square to see how sure the probe is and which SAE features encode that square.', view: { moves: GAME_A, pos: 44, overlay: 'probe', panel: 'square', square: 42 } },
-      { caption: 'The same architecture before training: its predictions ignore the rules. The board knowledge was learned.', view: { model: 'othello-random-init', sae: 'standard-c1.0', moves: GAME_A, pos: 20, overlay: 'predictions', panel: 'features', square: null } },
+      { caption: 'Othello-GPT sees only the list of moves, never the board. Yet after 20 moves about two thirds of its next-move probability sits on the 12 legal squares (white dots) among the 60 it can name.', view: { moves: GAME_A, pos: 20, overlay: 'predictions', panel: 'features', sae: 'standard-c1.0' },
+        checks: [{ selector: id('side-to-move'), contains: '12 legal moves' }, { selector: '.board .sq.legal', count: 12 }, { selector: id('legal-mass'), number: LEGAL_MASS, min: 60, max: 73 }] },
+      { caption: 'Deep into the game the legal moves are few and scattered; the model puts about 90% of its probability on them.', view: { moves: GAME_A, pos: 44, overlay: 'predictions' },
+        checks: [{ selector: id('legal-mass'), number: LEGAL_MASS, min: 87, max: 93 }] },
+      { caption: 'A linear probe on layer 3 reads every square as mine, theirs or empty: on held-out games it gets 84% of squares right, where guessing each square\'s most common state gets 54%. Dashed discs: what the probe reads; red rings: where it is wrong (14 of the 64 squares here).', view: { moves: GAME_A, pos: 44, overlay: 'probe', square: null },
+        checks: [{ selector: id('legend'), contains: 'probe accuracy on held-out games at layer 3: 83.6% of squares (guessing each square\'s most common state gets 53.9%)' }, { selector: id('legend'), contains: 'red ring: it disagrees (14 of 64 squares)' }] },
+      { caption: 'Click any square to see how sure the probe is there and which SAE features classify its state best, ranked by their skill over a feature that always fires.', view: { moves: GAME_A, pos: 44, overlay: 'probe', panel: 'square', square: 42 },
+        checks: [{ selector: id('square-panel'), contains: 'Square c6' }, { selector: id('probe-confidence'), contains: 'Probe after move 44' }, { selector: id('square-panel'), contains: 'Ranked by skill over a feature that always fires' }] },
+      { caption: 'The same architecture before training: only about 12% of its probability lands on the 12 legal squares, less than the 20% an even spread over the 60 squares would give, and none of the features it shows carries a label. The board knowledge was learned.', view: { model: 'othello-random-init', sae: 'standard-c1.0', moves: GAME_A, pos: 20, overlay: 'predictions', panel: 'features', square: null },
+        checks: [{ selector: id('legal-mass'), number: LEGAL_MASS, min: 8, max: 16 }, { selector: id('side-to-move'), contains: '12 legal moves' }, { selector: '.feature-list .flabel', count: 16 }, { selector: id('features-panel'), contains: 'no label' }] },
     ],
   },
   {
     id: 'square-feature',
     title: 'A feature for one square',
-    summary: 'Feature 492 of the standard SAE fires when e6 is a legal move, and the model uses it to predict e6.',
+    summary: 'Feature 492 of the standard SAE fires when e6 is empty and a legal move, and the model uses it to predict e6.',
     steps: [
-      { caption: 'After 6 moves, e6 is one of black\'s legal moves (white dots). The square explorer lists, for each state of e6, the features that classify it best on the atlas games.', view: { model: 'othello-gpt-default', sae: 'standard-c1.0', moves: GAME_B, pos: 6, square: 44, panel: 'square', overlay: 'predictions', feature: null, edits: [] } },
-      { caption: 'Feature 492 is the best single classifier of "e6 is a legal move": its best F1 per square sits on e6 and almost nowhere else.', view: { moves: GAME_B, pos: 6, square: 44, feature: 492, overlay: 'feature', panel: 'dashboard' } },
-      { caption: 'Its direct effect on the next-move logits (bottom of the dashboard) raises e6 far more than any other square.', view: { moves: GAME_B, pos: 6, feature: 492, overlay: 'feature', panel: 'dashboard' } },
-      { caption: 'Ablate it: the model\'s probability for e6 falls (from about 15% to about 6% here), shown beside the clean run.', view: { moves: GAME_B, pos: 6, feature: 492, overlay: 'predictions', panel: 'intervene', edits: [{ feature: 492, mode: 'ablate', value: 0 }] } },
+      { caption: 'After 6 moves, e6 is one of black\'s legal moves (white dots). The square explorer lists, for each state of e6, the features that classify it best on the 200 atlas games, ranked by skill over a feature that always fires.', view: { model: 'othello-gpt-default', sae: 'standard-c1.0', moves: GAME_B, pos: 6, square: 44, panel: 'square', overlay: 'predictions', feature: null, edits: [] },
+        checks: [{ selector: '.board g.sq.legal[data-square="e6"]', count: 1 }, { selector: id('square-panel'), contains: 'Square e6' }, { selector: id('square-panel'), number: /e6 is a legal move.*?#492 ([\d.]+)/, min: 0.6, max: 0.68 }] },
+      { caption: 'Feature 492 is the best single classifier of "e6 is a legal move" (F1 0.64, where a feature that always fires gets 0.19), and it classifies "e6 is empty" even better (F1 0.72 against 0.34). No other square passes the label rules: the overlay lights e6 alone.', view: { moves: GAME_B, pos: 6, square: 44, feature: 492, overlay: 'feature', panel: 'dashboard' },
+        checks: [{ selector: id('legend'), contains: 'Feature 492: skill per square' }, { selector: id('legend'), contains: '1 square passes the label rules' }, { selector: '.board [data-square="e6"]', contains: 'E 0.72' },
+          { selector: id('best-matches'), number: /e6 legal ([\d.]+)/, min: 0.635, max: 0.645 }, { selector: id('best-matches'), number: /e6 legal [\d.]+ ([\d.]+)/, min: 0.185, max: 0.195 },
+          { selector: id('best-matches'), number: /e6 empty ([\d.]+)/, min: 0.715, max: 0.725 }, { selector: id('best-matches'), number: /e6 empty [\d.]+ ([\d.]+)/, min: 0.335, max: 0.345 }] },
+      { caption: 'Its direct effect on the next-move logits (the table at the bottom of the dashboard) raises e6 by 1.72 per unit of activation, five times more than any other square (f7 comes next at 0.33).', view: { moves: GAME_B, pos: 6, feature: 492, overlay: 'feature', panel: 'dashboard' },
+        checks: [{ selector: `${id('logit-effect')} tbody tr:nth-child(1)`, contains: 'e6 +1.72' }, { selector: `${id('logit-effect')} tbody tr:nth-child(2)`, contains: 'f7 +0.33' }] },
+      { caption: 'Ablate it: the model\'s probability for e6 falls from 15% to 6% (9 points), and most of it moves to f6; the patched run is shown beside the clean one.', view: { moves: GAME_B, pos: 6, feature: 492, overlay: 'predictions', panel: 'intervene', edits: [{ feature: 492, mode: 'ablate', value: 0 }] },
+        checks: [{ selector: id('intervene-panel'), contains: 'Largest changes: e6 -9.0 pts, f6 +7.8 pts' }] },
     ],
   },
   {
@@ -54,10 +79,15 @@ export const TOURS: readonly Tour[] = [
     title: 'How coverage and reconstruction measure an SAE',
     summary: 'The supervised metrics of Karvonen et al. 2024 on the SAEs trained here, against baselines and the paper.',
     steps: [
-      { caption: 'Coverage: for each board property, the best F1 any single feature reaches as its classifier, averaged. Reconstruction: how well the features\' labels rebuild the whole board.', view: { model: 'othello-gpt-default', sae: 'standard-c1.0', panel: 'metrics', moves: GAME_A, pos: 30, overlay: 'active', feature: null, edits: [] } },
-      { caption: 'The board overlay shows which squares the active features are about at this position: the raw material of board reconstruction.', view: { panel: 'metrics', moves: GAME_A, pos: 30, overlay: 'active' } },
-      { caption: 'Compare trainers: a sparser p-annealing SAE, and the same recipe on the untrained model (the random-init baseline in the table).', view: { sae: 'p-anneal-c3.0', panel: 'metrics', moves: GAME_A, pos: 30, overlay: 'active' } },
-      { caption: 'Feature 907 is the best single classifier of "g7 is a legal move" (valid-moves coverage).', view: { sae: 'standard-c1.0', feature: 907, overlay: 'feature', panel: 'dashboard', moves: GAME_A, pos: 30 } },
+      { caption: 'Coverage: for each board property, the best F1 any single feature reaches as its classifier, averaged. Reconstruction: how well the board rebuilt from the labels of the features that fire matches the true board. This SAE: coverage 0.303 (at most 0.667 here; the paper\'s Standard SAE 0.403) and reconstruction 0.092 (the paper: 0.954).', view: { model: 'othello-gpt-default', sae: 'standard-c1.0', panel: 'metrics', moves: GAME_A, pos: 30, overlay: 'active', feature: null, edits: [] },
+        checks: [{ selector: id('metric-findings'), contains: 'coverage 0.303 against 0.403 in the paper' }, { selector: id('metric-findings'), contains: 'board reconstruction 0.092 against 0.954' }, { selector: id('selected-metrics'), contains: 'Mine/theirs (blank masked) 0.303' }] },
+      { caption: 'The overlay adds up, per square, the skill of the active features whose label is about that square. At move 30 only 6 squares get anything and none more than 0.2: few features carry a label, so rebuilding the board from labels recovers little of it.', view: { panel: 'metrics', moves: GAME_A, pos: 30, overlay: 'active' },
+        checks: [{ selector: id('legend'), contains: 'What the active features are about' }, { selector: '.board [data-square] text', count: 6 }, { selector: id('legend'), number: /What the active features are about 0 ([\d.]+)/, min: 0.15, max: 0.25 }] },
+      { caption: 'Compare trainers: the p-annealing SAE fires far fewer features (L0 30.5 against 112.4) at about the same coverage (0.298). Its untrained-model baseline (same recipe on the random-init model) reaches 0.198, and the layer\'s MLP neurons read as a dictionary reach 0.356, above every SAE.', view: { sae: 'p-anneal-c3.0', panel: 'metrics', moves: GAME_A, pos: 30, overlay: 'active' },
+        checks: [{ selector: `${id('compare-table')} tr.selected`, contains: 'p-anneal-c3.0 30.5' }, { selector: id('compare-table'), contains: 'standard-c1.0 112.4' }, { selector: id('selected-metrics'), contains: 'Mine/theirs (blank masked) 0.298' },
+          { selector: id('compare-table'), contains: 'baseline-random-init-standard-c1.0 25.7 0.904 1.038 0.198' }, { selector: id('metric-findings'), contains: 'reach coverage 0.356: more than every SAE here' }] },
+      { caption: 'Feature 907 is the best single classifier of "g7 is a legal move" (F1 0.48, where a feature that always fires gets 0.24), and g7 is the only square whose label passes the rules; it raises the g7 logit most.', view: { sae: 'standard-c1.0', feature: 907, overlay: 'feature', panel: 'dashboard', moves: GAME_A, pos: 30 },
+        checks: [{ selector: id('legend'), contains: '1 square passes the label rules' }, { selector: '.board [data-square="g7"]', contains: 'L 0.48' }, { selector: `${id('best-matches')} tbody tr:nth-child(1)`, contains: 'g7 legal 0.482 0.237 0.32' }, { selector: `${id('logit-effect')} tbody tr:nth-child(1)`, contains: 'g7 +1.22' }] },
     ],
   },
   {
