@@ -1,10 +1,10 @@
 // The workbench page: model/SAE choice, the live board with overlays and game controls on the left,
 // panels (features here, square explorer, feature dashboard, interventions, metrics) on the right,
 // the view mirrored in the URL, and classroom tours. Model and SAE work runs in a Web Worker.
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { legalMoves } from '../games/othello';
-import { BoardArea } from './board/BoardArea';
-import { ChessArea } from './board/ChessArea';
+import { BoardArea, OthelloPredictions } from './board/BoardArea';
+import { ChessArea, ChessPredictions, ChessTranscript } from './board/ChessArea';
 import { ModelPicker } from './ModelPicker';
 import { FeatureDashboard } from './panels/FeatureDashboard';
 import { FeaturesPanel } from './panels/FeaturesPanel';
@@ -16,6 +16,7 @@ import { SquarePanel } from './panels/SquarePanel';
 import { StatusBar } from './StatusBar';
 import { useSession, useView } from './state/store';
 import { gameLength, hashToView, PANELS, viewToHash, type Panel } from './state/view';
+import { usePresenterBoardSize, useStepFocus } from './tours/presenter-layout';
 import { Presenter, TourMenu } from './tours/Presenter';
 import { TOURS, tourView } from './tours/tours';
 import { useWorkbench } from './useWorkbench';
@@ -51,6 +52,11 @@ export function App() {
   }, [hashNow]);
 
   const tour = view.tour ? TOURS.find((t) => t.id === view.tour) : undefined;
+  const presenterRef = useRef<HTMLDivElement>(null), sideRef = useRef<HTMLDivElement>(null);
+  const boardSize = usePresenterBoardSize(presenterRef, Boolean(tour));
+  const analysisKey = useSession((s) => s.analysis);
+  const atlasKey = useSession((s) => s.atlas);
+  useStepFocus(sideRef, tour?.steps[Math.min(view.step, tour.steps.length - 1)], [analysisKey, atlasKey, view.panel, boardSize]);
   const goStep = (s: number) => tour && replaceView(tourView(tour, Math.max(0, Math.min(tour.steps.length - 1, s))));
 
   useEffect(() => {
@@ -76,33 +82,53 @@ export function App() {
   });
 
   const legal = view.game === 'othello' ? legalMoves(states[view.pos]) : [];
+  const chess = view.game === 'chess';
+  const panel = (
+    <aside>
+      <nav className="tabs" role="tablist">
+        {PANELS.map((p) => (
+          <button key={p} role="tab" aria-selected={view.panel === p} className={view.panel === p ? 'tab active' : 'tab'} onClick={() => set({ panel: p })}>{PANEL_TITLES[p]}</button>
+        ))}
+      </nav>
+      <div className="panel" role="tabpanel">
+        {view.panel === 'features' && <FeaturesPanel />}
+        {view.panel === 'square' && <SquarePanel />}
+        {view.panel === 'dashboard' && <><FeaturePicker dSae={loaded?.dSae ?? 0} /><FeatureDashboard /></>}
+        {view.panel === 'list' && <FeatureList />}
+        {view.panel === 'intervene' && <InterventionPanel />}
+        {view.panel === 'metrics' && <MetricsPanel />}
+      </div>
+    </aside>
+  );
+  if (tour) {
+    // Presenter mode: caption on top, the board and its legend at the size the screen allows, and beside
+    // them the predictions and the panel the step points at (scrolled to what the caption names).
+    return (
+      <div className="app presenting">
+        <div ref={presenterRef}><Presenter tourId={tour.id} step={view.step} onStep={goStep} onExit={() => set({ tour: null, step: 0 })} /></div>
+        <StatusBar />
+        <main className="present-main">
+          {chess ? <ChessArea presenting size={boardSize} /> : <BoardArea legal={legal} presenting size={boardSize} />}
+          <div className="present-side" ref={sideRef}>
+            {chess ? <><ChessPredictions /><ChessTranscript /></> : <OthelloPredictions legal={legal} />}
+            {panel}
+          </div>
+        </main>
+      </div>
+    );
+  }
   return (
-    <div className={tour ? 'app presenting' : 'app'}>
+    <div className="app">
       <header>
         <h1>Board-game SAE workbench</h1>
         <ModelPicker />
         <TourMenu onStart={(id) => { const t = TOURS.find((x) => x.id === id); if (t) replaceView(tourView(t, 0)); }} />
         <CopyLink />
       </header>
-      {tour && <Presenter tourId={tour.id} step={view.step} onStep={goStep} onExit={() => set({ tour: null, step: 0 })} />}
       <StatusBar />
       <main>
-        {view.game === 'chess' ? <ChessArea /> : <BoardArea legal={legal} />}
-        <aside>
-          <nav className="tabs" role="tablist">
-            {PANELS.map((p) => (
-              <button key={p} role="tab" aria-selected={view.panel === p} className={view.panel === p ? 'tab active' : 'tab'} onClick={() => set({ panel: p })}>{PANEL_TITLES[p]}</button>
-            ))}
-          </nav>
-          <div className="panel" role="tabpanel">
-            {view.panel === 'features' && <FeaturesPanel />}
-            {view.panel === 'square' && <SquarePanel />}
-            {view.panel === 'dashboard' && <><FeaturePicker dSae={loaded?.dSae ?? 0} /><FeatureDashboard /></>}
-            {view.panel === 'list' && <FeatureList />}
-            {view.panel === 'intervene' && <InterventionPanel />}
-            {view.panel === 'metrics' && <MetricsPanel />}
-          </div>
-        </aside>
+        {chess ? <ChessArea /> : <BoardArea legal={legal} />}
+        {panel}
       </main>
     </div>
   );

@@ -17,7 +17,7 @@ const OVERLAY_TITLES: Record<Overlay, string> = {
   decoder: 'Feature: decoder via probe', active: 'Active features: squares', none: 'No overlay',
 };
 
-export function BoardArea({ legal }: { legal: number[] }) {
+export function BoardArea({ legal, presenting = false, size }: { legal: number[]; presenting?: boolean; size?: number }) {
   const { view, states, set, play, step, goTo, newGame, randomGame, loadMoves } = useView();
   const analysis = useSession((s) => s.analysis);
   const atlas = useSession((s) => s.atlas?.atlas ?? null);
@@ -34,10 +34,6 @@ export function BoardArea({ legal }: { legal: number[] }) {
   const result = useMemo(() => buildOverlay(view.overlay, { pos: view.pos, cells: state.cells, analysis, atlas, statics, feature: view.feature, probeNote }),
     [view.overlay, view.pos, state, analysis, atlas, statics, view.feature, probeNote]);
   const overlay = result && 'overlay' in result ? result : null;
-  const t = view.pos - 1;
-  const probs = analysis && t >= 0 && t < analysis.T ? analysis.probs.subarray(t * 64, (t + 1) * 64) : null;
-  const top = probs ? Array.from({ length: 64 }, (_, s) => s).filter((s) => !Number.isNaN(probs[s])).sort((a, b) => probs[b] - probs[a]).slice(0, 5) : [];
-  const legalMass = probs ? legal.reduce((s, q) => s + probs[q], 0) : 0;
   const discs = countDiscs(state.cells);
   const onSquare = (s: number, isLegal: boolean) => {
     if (mode === 'play' && isLegal) play(s);
@@ -53,6 +49,14 @@ export function BoardArea({ legal }: { legal: number[] }) {
       setPasteError(e instanceof NotationError || e instanceof Error ? e.message : String(e));
     }
   };
+  const board = (
+    <div ref={boardRef} className="board-wrap">
+      <OthelloBoard cells={state.cells} legal={legal} overlay={overlay?.overlay} lastMove={view.pos > 0 ? view.moves[view.pos - 1] : undefined} selected={view.square} onSquare={onSquare} />
+    </div>
+  );
+  const legend = overlay ? <Legend spec={overlay.legend} /> : result && 'unavailable' in result ? <p className="small legend" data-testid="legend">{OVERLAY_TITLES[view.overlay]}: {result.unavailable}</p> : null;
+  // Presenter mode: the board and its legend only, sized to the screen; the predictions go beside the panel.
+  if (presenting) return <section className="board-area" style={{ width: size }}>{board}{legend}</section>;
   return (
     <section className="board-area">
       <div className="row">
@@ -64,10 +68,8 @@ export function BoardArea({ legal }: { legal: number[] }) {
           <label><input type="radio" checked={mode === 'inspect'} onChange={() => setMode('inspect')} /> click inspects</label>
         </span>
       </div>
-      <div ref={boardRef} className="board-wrap">
-        <OthelloBoard cells={state.cells} legal={legal} overlay={overlay?.overlay} lastMove={view.pos > 0 ? view.moves[view.pos - 1] : undefined} selected={view.square} onSquare={onSquare} />
-      </div>
-      {overlay ? <Legend spec={overlay.legend} /> : result && 'unavailable' in result ? <p className="small legend" data-testid="legend">{OVERLAY_TITLES[view.overlay]}: {result.unavailable}</p> : null}
+      {board}
+      {legend}
       <div className="controls">
         <button onClick={() => randomGame(Math.floor(Math.random() * 2 ** 31))}>Random game</button>
         <button onClick={newGame}>New game</button>
@@ -94,21 +96,35 @@ export function BoardArea({ legal }: { legal: number[] }) {
         <button onClick={() => exportBoard(boardRef.current, 'png')}>Export PNG</button>
         <span className="small" data-testid="side-to-move">{state.next === 1 ? 'Black' : 'White'} to move · {legal.length} legal move{legal.length === 1 ? '' : 's'} · black {discs.black}, white {discs.white}</span>
       </div>
-      <div className="panel" data-testid="predictions">
-        <h2>Model's next move</h2>
-        <ModelQuality info={info} />
-        {view.pos === 0 && <p className="small">The model predicts from the moves so far; play a move to see its prediction.</p>}
-        {probs && (
-          <>
-            <p className="small" data-testid="legal-mass" data-analysed={analysis!.T}>Probability on legal moves: {(legalMass * 100).toFixed(1)}% · forward {analysis!.ms.toFixed(0)} ms ({analysis!.backend})</p>
-            <ol className="top">
-              {top.map((s) => (
-                <li key={s} className={legal.includes(s) ? 'legal' : 'illegal'}><span>{squareLabel(s)}</span><span>{(probs[s] * 100).toFixed(1)}%</span><span>{legal.includes(s) ? 'legal' : 'illegal'}</span></li>
-              ))}
-            </ol>
-          </>
-        )}
-      </div>
+      <OthelloPredictions legal={legal} />
     </section>
+  );
+}
+
+/** The model's top next moves and its probability on the legal ones, at the position on the board. */
+export function OthelloPredictions({ legal }: { legal: number[] }) {
+  const view = useView((s) => s.view);
+  const analysis = useSession((s) => s.analysis);
+  const info = useSession((s) => s.manifest?.find((m) => m.id === view.model));
+  const t = view.pos - 1;
+  const probs = analysis && t >= 0 && t < analysis.T ? analysis.probs.subarray(t * 64, (t + 1) * 64) : null;
+  const top = probs ? Array.from({ length: 64 }, (_, s) => s).filter((s) => !Number.isNaN(probs[s])).sort((a, b) => probs[b] - probs[a]).slice(0, 5) : [];
+  const legalMass = probs ? legal.reduce((s, q) => s + probs[q], 0) : 0;
+  return (
+    <div className="panel" data-testid="predictions">
+      <h2>Model's next move</h2>
+      <ModelQuality info={info} />
+      {view.pos === 0 && <p className="small">The model predicts from the moves so far; play a move to see its prediction.</p>}
+      {probs && (
+        <>
+          <p className="small" data-testid="legal-mass" data-analysed={analysis!.T}>Probability on legal moves: {(legalMass * 100).toFixed(1)}% · forward {analysis!.ms.toFixed(0)} ms ({analysis!.backend})</p>
+          <ol className="top">
+            {top.map((s) => (
+              <li key={s} className={legal.includes(s) ? 'legal' : 'illegal'}><span>{squareLabel(s)}</span><span>{(probs[s] * 100).toFixed(1)}%</span><span>{legal.includes(s) ? 'legal' : 'illegal'}</span></li>
+            ))}
+          </ol>
+        </>
+      )}
+    </div>
   );
 }

@@ -47,7 +47,7 @@ export function autoLabel(atlas: FeatureAtlas | null, feature: number): string {
   }
   const [m] = judgedMatches(atlas, feature, 1);
   if (!m) return 'no board match';
-  return `no label: best ${entryName(m.family, m.entry)} F1 ${f2(m.f1)} vs always-on ${f2(m.alwaysOn)}${m.support < MIN_SUPPORT ? `, ${m.support} positives` : ''}`;
+  return `no label: best ${entryName(m.family, m.entry)} F1 ${f2(m.f1)} vs always-on ${f2(m.alwaysOn)}${m.support < MIN_SUPPORT ? `, ${m.support} positive${m.support === 1 ? '' : 's'}` : ''}`;
 }
 
 export interface SquareMeaning {
