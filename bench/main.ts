@@ -1,4 +1,5 @@
 // `npm run bench [-- <suite>] [options]`: performance measurements, never part of the tests.
+import { benchFit } from './fit';
 import { benchForward } from './forward';
 import { benchLabels } from './labels';
 import { benchMetrics } from './metrics';
@@ -6,7 +7,7 @@ import { benchOpen } from './open';
 import { benchTrain } from './train';
 import { benchUi } from './ui';
 
-const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward, train: benchTrain, metrics: benchMetrics, ui: benchUi, open: benchOpen, labels: benchLabels };
+const SUITES: Record<string, (args: string[]) => Promise<void>> = { forward: benchForward, train: benchTrain, metrics: benchMetrics, ui: benchUi, open: benchOpen, labels: benchLabels, fit: benchFit };
 
 const [first, ...rest] = process.argv.slice(2);
 const suite = first && !first.startsWith('--') ? first : 'forward';

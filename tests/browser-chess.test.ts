@@ -36,7 +36,13 @@ describe('chess board component (chessboardjsx)', () => {
     const e4 = page.locator('[data-squareid="e4"]');
     await e4.waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-squareid]').count()).toBe(64);
-    expect(await e4.evaluate((el) => getComputedStyle(el.firstElementChild!).backgroundColor)).toMatch(/rgba\(255, 202, 40/);
+    // the overlay is a translucent layer over the square: the light/dark square colour stays under it
+    const styles = await e4.evaluate((el) => {
+      const chain = [el, ...Array.from(el.querySelectorAll('*'))].map((x) => getComputedStyle(x));
+      return { image: chain.map((c) => c.backgroundImage).find((b) => b !== 'none'), colour: chain.map((c) => c.backgroundColor).find((b) => b !== 'rgba(0, 0, 0, 0)') };
+    });
+    expect(styles.image).toMatch(/^linear-gradient\(rgba\(255, 202, 40, 0\.9\d*\), rgba\(255, 202, 40/);
+    expect(styles.colour).toMatch(/^rgb\(\d+, \d+, \d+\)$/); // e4 is a light square: an opaque square colour, not the overlay's
     await page.locator('[data-squareid="e2"] [data-testid^="wP"]').dragTo(e4);
     await expect.poll(() => page.locator('#log').textContent()).toContain('move e2e4');
     expect(await page.locator('#fen').textContent()).toMatch(/^rnbqkbnr\/pppppppp\/8\/8\/4P3\/8\/PPPP1PPP\/RNBQKBNR b/);
