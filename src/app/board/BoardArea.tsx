@@ -56,7 +56,14 @@ export function BoardArea({ legal, presenting = false, size }: { legal: number[]
   );
   const legend = overlay ? <Legend spec={overlay.legend} /> : result && 'unavailable' in result ? <p className="small legend" data-testid="legend">{OVERLAY_TITLES[view.overlay]}: {result.unavailable}</p> : null;
   // Presenter mode: the board and its legend only, sized to the screen; the predictions go beside the panel.
-  if (presenting) return <section className="board-area" style={{ width: size }}>{board}{legend}</section>;
+  if (presenting) {
+    return (
+      <section className="board-area" style={{ width: size }}>
+        <span className="small"><span data-testid="position">move {view.pos} / {view.moves.length}</span> · {state.next === 1 ? 'Black' : 'White'} to move</span>
+        {board}{legend}
+      </section>
+    );
+  }
   return (
     <section className="board-area">
       <div className="row">

@@ -68,7 +68,7 @@ export function ChessArea({ presenting = false, size = 480 }: { presenting?: boo
   );
   const legend = overlay ? <Legend spec={overlay.legend} /> : result && 'unavailable' in result ? <p className="small legend" data-testid="legend">{OVERLAY_TITLES[view.overlay]}: {result.unavailable}</p> : null;
   // Presenter mode: the board and its legend only, sized to the screen; predictions and transcript go beside the panel.
-  if (presenting) return <section className="board-area" data-testid="chess-area" style={{ width: size }}><span className="small">{turn} to move on the board shown</span>{board}{legend}</section>;
+  if (presenting) return <section className="board-area" data-testid="chess-area" style={{ width: size }}><span className="small"><span data-testid="position">character {view.pos} / {view.text.length}</span> · {turn} to move on the board shown</span>{board}{legend}</section>;
   return (
     <section className="board-area" data-testid="chess-area">
       <div className="row">
