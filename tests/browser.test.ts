@@ -224,6 +224,28 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     await page.close();
   });
 
+  it('the feature atlas is computed once: switching back and a later visit take it from the cache', async () => {
+    // a game count no other test uses, so this browser profile has no stored atlas for it yet
+    const query = '?atlas=13';
+    const page = await open('', gpuBrowser, query);
+    await atlasReady(page);
+    await expect.poll(() => page.getByTestId('atlas-status').textContent()).toMatch(/^Feature atlas: 13 random games \(767 positions\), computed in [\d.]+ s and kept for next time\.$/);
+    await page.getByLabel('SAE').selectOption('topk-k16');
+    await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 60_000 }).toMatch(/SAE topk-k16/);
+    await atlasReady(page);
+    await expect.poll(() => page.getByTestId('atlas-status').textContent()).toMatch(/computed in/);
+    await page.getByLabel('SAE').selectOption('standard-c1.0');
+    await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 60_000 }).toMatch(/SAE standard-c1\.0/);
+    await expect.poll(() => page.getByTestId('atlas-status').textContent(), { timeout: 60_000 }).toMatch(/kept from earlier in this session\.$/);
+    await page.close();
+    const later = await open('', gpuBrowser, query);
+    await expect.poll(() => later.getByTestId('atlas-status').textContent(), { timeout: 60_000 }).toMatch(/kept in this browser's storage from an earlier visit\.$/);
+    // the labels come with it
+    await expect.poll(() => later.locator('[data-testid^="feature-"] .flabel').count()).toBeGreaterThan(0);
+    expect(pageErrors(later)).toEqual([]);
+    await later.close();
+  });
+
   it('classroom tour: presenter mode with captions and arrow-key steps', async () => {
     const page = await open();
     await page.getByLabel('classroom tours').selectOption('square-feature');

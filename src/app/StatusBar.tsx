@@ -3,7 +3,7 @@
 import { useSession } from './state/store';
 
 export function StatusBar() {
-  const { loaded, jobs, error, notice, patch } = useSession();
+  const { loaded, jobs, error, notice, patch, atlas } = useSession();
   return (
     <div className="status">
       {loaded && (
@@ -13,6 +13,11 @@ export function StatusBar() {
             : `Running on ${loaded.backend} in a worker.`}
           {' '}{loaded.modelName}{loaded.saeName ? ` · SAE ${loaded.saeName} (${loaded.dSae} features)` : ''} · {loaded.hook}
           {loaded.backendNote && <span className="backend-note" data-testid="backend-note"> · Measured: {loaded.backendNote}.</span>}
+        </p>
+      )}
+      {atlas && (
+        <p className="small atlas-status" data-testid="atlas-status">
+          Feature atlas: {atlas.games.length} random games ({atlas.atlas.positions.toLocaleString('en-US')} positions), {atlas.from === 'memory' ? 'kept from earlier in this session' : atlas.from === 'browser' ? "kept in this browser's storage from an earlier visit" : `computed in ${(atlas.ms / 1000).toFixed(1)} s and kept for next time`}.
         </p>
       )}
       {Object.entries(jobs).map(([id, j]) => (

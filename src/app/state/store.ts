@@ -95,7 +95,7 @@ interface SessionStore {
   loadedKey: string;
   loadedView: { model: string; sae: string; layer: number } | null;
   analysis: (GameAnalysis & { key: string }) | null;
-  atlas: { atlas: FeatureAtlas; games: GameInput[]; ms: number; key: string } | null;
+  atlas: { atlas: FeatureAtlas; games: GameInput[]; ms: number; from?: 'memory' | 'browser'; key: string } | null;
   jobs: Record<string, Job>;
   error: string | null;
   notice: string[];

@@ -4,6 +4,7 @@
 // waits for both, since it replaces what they use.
 import { browserShaderSource } from '../../gpu/browser';
 import { createGpuContext } from '../../gpu/context';
+import { cachedAtlas, contentKey, storeAtlas } from './atlas-cache';
 import { loadAssets } from './assets';
 import type { Reply, Request, Results } from './protocol';
 import { Workbench } from './workbench';
@@ -53,8 +54,14 @@ async function handle(id: number, req: Request): Promise<unknown> {
   if (req.type === 'intervene') return bench.intervene(req.moves, req.position, req.edits);
   if (req.type === 'atlas') {
     const t0 = performance.now();
-    const r = await bench.atlas(req.games, req.seed, progress('feature atlas'));
-    return { ...r, ms: performance.now() - t0 } satisfies Results['atlas'];
+    // the weights as loaded (a centred residual convention is already folded into them), the hook, the games
+    const a = bench.assets;
+    const key = await contentKey(a.game, a.model.config, a.model.weights, a.sae ?? null, a.hook, req.games, req.seed);
+    const kept = await cachedAtlas(key);
+    if (kept) return kept satisfies Results['atlas'];
+    const r = { ...(await bench.atlas(req.games, req.seed, progress('feature atlas'))), ms: performance.now() - t0 } satisfies Results['atlas'];
+    await storeAtlas(key, r);
+    return r;
   }
   throw new Error(`unknown request ${(req as { type: string }).type}`);
 }

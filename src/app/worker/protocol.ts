@@ -72,7 +72,8 @@ export interface Results {
   load: Loaded;
   analyze: GameAnalysis;
   intervene: InterventionResult;
-  atlas: { atlas: FeatureAtlas; games: GameInput[]; ms: number };
+  /** `from`: the atlas was computed before, and kept in this page's memory or in the browser's storage */
+  atlas: { atlas: FeatureAtlas; games: GameInput[]; ms: number; from?: 'memory' | 'browser' };
 }
 
 export type Reply =
