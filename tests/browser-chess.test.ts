@@ -2,37 +2,23 @@
 // the user's chess scenarios on the shipped chess model and SAE: stepping a transcript character by
 // character, playing by drag, features and their dashboard, the square explorer, an intervention,
 // the metrics panel, a shared link and a chess tour. Screenshots go to test-artifacts/.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ViteDevServer } from 'vite';
-import { atlasReady, launchChromium, openWorkbench, pageErrors, shippedProbeNote, startVite } from './helpers/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { atlasReady, browserSession, openWorkbench, pageErrors, shippedProbeNote } from './helpers/browser';
 
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
-let server: ViteDevServer;
-let url: string;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  ({ server, url } = await startVite());
-  browser = await launchChromium(true);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = browserSession(ARTIFACTS);
 
 const GAME = ';1.e4 e5 2.Nf3 Nc6 3.Bb5 a6 4.Ba4 Nf6 5.O-O Be7';
-const open = (hash: string) => openWorkbench(browser, url, hash);
+const open = (hash: string) => openWorkbench(session.browser, session.url, hash);
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 const area = (page: Page) => page.getByTestId('chess-area');
 
 describe('chess board component (chessboardjsx)', () => {
   it('draws the position with overlay square styles and plays legal drags only', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${url}/tests/browser/chess-board.html`);
+    const page = await session.browser.newPage();
+    await page.goto(`${session.url}/tests/browser/chess-board.html`);
     const e4 = page.locator('[data-squareid="e4"]');
     await e4.waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-squareid]').count()).toBe(64);
@@ -104,7 +90,7 @@ describe('chess in the workbench', () => {
     // a top-activating character opens its game at that character
     await page.locator('[data-testid="top-positions"] .chess-mini').first().click();
     await expect.poll(() => page.getByTestId('position').textContent()).not.toBe(`character 21 / ${GAME.length}`);
-    await page.goto(`${url}/?atlas=24#game=chess&pgn=${encodeURIComponent(GAME)}&pos=21`);
+    await page.goto(`${session.url}/?atlas=24#game=chess&pgn=${encodeURIComponent(GAME)}&pos=21`);
     await atlasReady(page);
     await area(page).locator('[data-squareid="c6"]').click();
     await expect.poll(() => page.getByTestId('square-panel').textContent()).toMatch(/Square c6.*Piece probe at character 21: /);

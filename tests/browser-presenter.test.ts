@@ -2,31 +2,17 @@
 // the page does not scroll, and the caption, the board, its legend and every element a step's checks
 // name (what the caption talks about) lie inside the visible screen. Screenshots go to
 // test-artifacts/presenter/ (one per size and step).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { TOURS } from '../src/app/tours/tours';
-import { atlasReady, launchChromium, openWorkbench, pageErrors, startVite } from './helpers/browser';
+import { atlasReady, browserSession, openWorkbench, pageErrors } from './helpers/browser';
 
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts', 'presenter');
 const SIZES = [[1024, 768], [1280, 720], [1920, 1080]] as const;
 // steps whose caption points at the board, the bottom of a long dashboard, the metrics tables and a chess probe
 const STEPS: Array<[string, number]> = [['square-feature', 2], ['board-tracking', 2], ['measuring-saes', 2], ['chess-false-friend', 4]];
-let server: ViteDevServer;
-let url: string;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  ({ server, url } = await startVite());
-  browser = await launchChromium(true);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = browserSession(ARTIFACTS);
 
 /** Where the named elements are, against the screen: the first match of each selector, or null when none. */
 const boxes = (page: Page, selectors: string[]) => page.evaluate((sels) => sels.map((s) => {
@@ -51,7 +37,7 @@ async function expectOnScreen(page: Page, selectors: string[], where: string) {
 describe('presenter mode fits a projector', () => {
   for (const [w, h] of SIZES) {
     it(`${w}x${h}: caption, board, legend and what each step names are on screen, no page scroll`, async () => {
-      const page = await openWorkbench(browser, url, '', '?atlas=24');
+      const page = await openWorkbench(session.browser, session.url, '', '?atlas=24');
       await page.setViewportSize({ width: w, height: h });
       for (const [id, step] of STEPS) {
         const tour = TOURS.find((t) => t.id === id)!;

@@ -2,28 +2,14 @@
 // 200-game feature atlas; chess tours: see below), and every check of every step (src/app/tours/
 // tours.ts) read back from what the page draws: the numbers and squares a caption names. A
 // screenshot per step goes to test-artifacts/tours/.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { TOURS, type TourCheck } from '../src/app/tours/tours';
-import { atlasReady, launchChromium, openWorkbench, pageErrors, startVite } from './helpers/browser';
+import { atlasReady, browserSession, openWorkbench, pageErrors } from './helpers/browser';
 
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts', 'tours');
-let server: ViteDevServer;
-let url: string;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  ({ server, url } = await startVite());
-  browser = await launchChromium(true);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = browserSession(ARTIFACTS);
 
 /** What a check reads: the text of the first match (white space collapsed), or how many elements match. */
 async function read(page: Page, c: TourCheck): Promise<string | number> {
@@ -66,7 +52,7 @@ describe('classroom tours are true to the screen', () => {
     // atlas claims of the rook tour on the page's 200-game atlas, built on Dawn).
     const chess = tour.steps[0].view.game === 'chess';
     it(`${tour.title}: every step's claims`, async () => {
-      const page = await openWorkbench(browser, url, `#tour=${tour.id}&step=0`, chess ? '?atlas=24' : '?');
+      const page = await openWorkbench(session.browser, session.url, `#tour=${tour.id}&step=0`, chess ? '?atlas=24' : '?');
       for (let step = 0; step < tour.steps.length; step++) {
         if (step > 0) await page.keyboard.press('ArrowRight');
         await expect.poll(() => page.getByTestId('presenter').textContent()).toContain(`step ${step + 1} / ${tour.steps.length}`);

@@ -1,10 +1,11 @@
 // Headless Debian Chromium driven by playwright-core, with WebGPU enabled (SwiftShader adapter on
 // machines without a GPU), plus a Vite dev server for the pages under test. Never downloads a browser.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import { probeQualityNote } from '../../src/app/board/ModelQuality';
 import { parseManifest } from '../../src/model/manifest';
@@ -64,4 +65,25 @@ export function shippedProbeNote(model: string, kind: string, sae: string): stri
   const note = probeQualityNote(info, kind, layer);
   if (!note) throw new Error(`no ${kind} probe at the layer of ${model}'s ${sae} SAE in the manifest`);
   return note;
+}
+
+/**
+ * One Vite server and one Chromium (WebGPU on) for a test file, started before its tests and closed
+ * after; `artifacts` is created for screenshots. Read `url` and `browser` inside tests.
+ */
+export function browserSession(artifacts: string): { readonly url: string; readonly browser: BrowserContext } {
+  let server: ViteDevServer | undefined;
+  const s = { url: '', browser: undefined as unknown as BrowserContext };
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    const started = await startVite();
+    server = started.server;
+    s.url = started.url;
+    s.browser = await launchChromium(true);
+  });
+  afterAll(async () => {
+    await s.browser?.close();
+    await server?.close();
+  });
+  return s;
 }
