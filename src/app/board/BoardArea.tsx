@@ -59,7 +59,7 @@ export function BoardArea({ legal, presenting = false, size }: { legal: number[]
   if (presenting) {
     return (
       <section className="board-area" style={{ width: size }}>
-        <span className="small"><span data-testid="position">move {view.pos} / {view.moves.length}</span> · {state.next === 1 ? 'Black' : 'White'} to move</span>
+        <span className="small"><span data-testid="position">move {view.pos} / {view.moves.length}</span> · <span data-testid="side-to-move">{state.next === 1 ? 'Black' : 'White'} to move · {legal.length} legal move{legal.length === 1 ? '' : 's'}</span></span>
         {board}{legend}
       </section>
     );
