@@ -10,6 +10,7 @@ import { ATLAS_FAMILIES, Workbench } from '../src/app/worker/workbench';
 import { CHESS_KIT } from '../src/games/kit';
 import { createNodeGpuContext, nodeShaderSource } from '../src/gpu/node';
 import { bestFeaturesFor, buildAtlas, TOP_POSITIONS } from '../src/metrics/atlas';
+import { featureLabel, judgedFeaturesFor } from '../src/metrics/labels';
 import { transcriptBoards } from '../src/games/chess/boards';
 import { pieceArray, ROOK, squareIndex } from '../src/games/chess/squares';
 import { Chess } from 'chess.js';
@@ -115,6 +116,15 @@ describe('workbench worker core, chess', () => {
     const best = bestFeaturesFor(atlas, 'piece', entry, 1)[0];
     expect(best.feature).toBe(f);
     expect(best.f1).toBeCloseTo(0.82, 1);
+    // "the rook stands on h1 at 76% of the '.' positions, so a feature that always fired there would score 0.86": no label
+    const judged = judgedFeaturesFor(atlas, 'piece', entry, 1)[0];
+    expect(judged.feature).toBe(f);
+    expect(Math.round(judged.baseRate * 100)).toBe(76);
+    expect(judged.alwaysOn).toBeCloseTo(0.86, 2);
+    expect(judged.f1).toBeLessThan(judged.alwaysOn);
+    expect(featureLabel(atlas, f)?.best.entry === entry).toBe(false);
+    expect(named.feature).toBe(f);
+    for (const said of ['(0.82)', 'at 76% of', 'would score 0.86']) expect(tour.steps[1].caption).toContain(said);
     // 10 of its 12 top-activating characters show the rook on h1
     const texts = games as string[], starts: number[] = [];
     texts.reduce((o, g) => { starts.push(o); return o + Math.min(g.length, 256); }, 0);

@@ -112,12 +112,12 @@ export const TOURS: readonly Tour[] = [
   {
     id: 'chess-false-friend',
     title: 'Chess: a feature that looks like a rook',
-    summary: 'Feature 575 classifies "white rook on h1" with F1 0.82, yet a counterexample shows it marks where White is to move: how to test what an atlas label claims.',
+    summary: 'Feature 575 has the best F1 for "white rook on h1" (0.82, below the 0.86 of a feature that always fires), and a counterexample shows it marks where White is to move: how to test what an F1 claims.',
     steps: [
       { caption: 'At the "." of move 5 White has not castled, so the rook still stands on h1 (the piece probe agrees: 91%). The square explorer lists, for each piece that could stand on h1, the SAE features that classify it best on the 200 atlas games.', view: { game: 'chess', model: 'chess-gpt-default', sae: 'standard-c1.0', text: RUY_LOPEZ, pos: dotOf(5), square: 7, panel: 'square', overlay: 'none', feature: null, edits: [] },
         checks: [{ selector: id('square-panel'), contains: 'Square h1' }, { selector: id('square-panel'), contains: 'Piece probe at character 40: white rook 90.8%' }] },
-      // F1 0.82 and "10 of its 12" come from the 200-game atlas: tests/workbench-chess.test.ts checks them
-      { caption: 'Feature 575 is the best single classifier of "white rook on h1" (F1 0.82), and 10 of its 12 top-activating characters show a rook on h1. It looks like a feature that tracks the rook. Here it fires at 5.71.', view: { feature: 575, overlay: 'feature', panel: 'dashboard' },
+      // F1 0.82, 76%, 0.86 and "10 of its 12" come from the 200-game atlas: tests/workbench-chess.test.ts checks them
+      { caption: 'Feature 575 has the best F1 for "white rook on h1" (0.82), and 10 of its 12 top-activating characters show a rook on h1: it looks like a rook feature. Yet the rook stands on h1 at 76% of the atlas\'s "." positions, so a feature that always fired there would score 0.86: the workbench gives 575 no label. Here it fires at 5.71.', view: { feature: 575, overlay: 'feature', panel: 'dashboard' },
         checks: [{ selector: id('current-activation'), contains: 'Now, at character 40 ("."): activation 5.71' }] },
       { caption: 'Test that reading: after 5.O-O the rook stands on f1 and h1 is empty, yet feature 575 fires at the next "." about as strongly as before (5.19 against 5.71).', view: { pos: dotOf(6) },
         checks: [{ selector: id('current-activation'), contains: 'Now, at character 50 ("."): activation 5.19' }] },
