@@ -56,12 +56,18 @@ describe('chess in the workbench', () => {
     expect(await area(page).locator('[data-squareid="b5"] [data-testid^="wB"]').count()).toBe(0);
     await page.getByRole('button', { name: 'next move' }).click();
     expect(await area(page).locator('[data-squareid="b5"] [data-testid^="wB"]').count()).toBe(1);
-    // play at the end by dragging: 6.d4 is appended with its number
+    // play at the end by dragging: 6.d4 is appended with its number. The whole board in view first
+    // (a drag that starts by scrolling the page can pick up the wrong square), with the atlas in so that
+    // nothing above the board changes height meanwhile.
+    await atlasReady(page);
     await page.getByRole('button', { name: 'last position' }).click();
+    const boardInView = () => page.evaluate(() => document.querySelector('[data-testid="chess-area"] .board-wrap')!.scrollIntoView({ block: 'center' }));
+    await boardInView();
     await area(page).locator('[data-squareid="d2"] [data-testid^="wP"]').dragTo(area(page).locator('[data-squareid="d4"]'));
     await expect.poll(() => page.getByTestId('transcript').textContent()).toBe(`${GAME} 6.d4`);
+    await boardInView();
     await area(page).locator('[data-squareid="a6"] [data-testid^="bP"]').dragTo(area(page).locator('[data-squareid="a4"]'));
-    expect(await page.getByTestId('paste-error').textContent()).toMatch(/a6-a4 is not a legal move for Black/);
+    await expect.poll(() => page.getByTestId('paste-error').textContent()).toMatch(/a6-a4 is not a legal move for Black/);
     await page.getByLabel('paste a game').fill('1. e4 e5 2. Ke3');
     await page.getByRole('button', { name: 'Load game' }).click();
     expect(await page.getByTestId('paste-error').textContent()).toMatch(/Not loaded: move 2\. "Ke3" is not legal.*unchanged/);

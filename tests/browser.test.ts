@@ -238,7 +238,7 @@ describe('Chromium (WebGPU on SwiftShader)', () => {
     await expect.poll(() => page.getByTestId('gpu-status').textContent(), { timeout: 60_000 }).toMatch(/SAE standard-c1\.0/);
     await expect.poll(() => page.getByTestId('atlas-status').textContent(), { timeout: 60_000 }).toMatch(/kept from earlier in this session\.$/);
     await page.close();
-    const later = await open('', gpuBrowser, query);
+    const later = await open('#moves=d3c5', gpuBrowser, query);
     await expect.poll(() => later.getByTestId('atlas-status').textContent(), { timeout: 60_000 }).toMatch(/kept in this browser's storage from an earlier visit\.$/);
     // the labels come with it
     await expect.poll(() => later.locator('[data-testid^="feature-"] .flabel').count()).toBeGreaterThan(0);
