@@ -60,7 +60,7 @@ export const TOURS: readonly Tour[] = [
   {
     id: 'square-feature',
     title: 'A feature for one square',
-    summary: 'Feature 492 of the standard SAE fires when e6 is empty and a legal move, and the model uses it to predict e6.',
+    summary: 'Feature 492 of the standard SAE is labelled "e6 empty", is the best single classifier of "e6 is a legal move", and the model uses it to predict e6.',
     steps: [
       { caption: 'After 6 moves, e6 is one of black\'s legal moves (white dots). The square explorer lists, for each state of e6, the features that classify it best on the 200 atlas games, ranked by skill over a feature that always fires.', view: { model: 'othello-gpt-default', sae: 'standard-c1.0', moves: GAME_B, pos: 6, square: 44, panel: 'square', overlay: 'predictions', feature: null, edits: [] },
         checks: [{ selector: '.board g.sq.legal[data-square="e6"]', count: 1 }, { selector: id('square-panel'), contains: 'Square e6' }, { selector: id('square-panel'), number: /e6 is a legal move.*?#492 ([\d.]+)/, min: 0.6, max: 0.68 }] },
