@@ -1,16 +1,18 @@
 // The strongest SAE features at the position on the board: activation bars (relative to each
 // feature's maximum on the atlas games), labels (the user's name, else the best board match) and
 // a sparkline of the feature over the whole game. Clicking one selects it.
+import { useCallback } from 'react';
 import { activeFeatures, autoLabel } from '../state/features';
 import { useSession, useView } from '../state/store';
 import { noteKey, useNotes } from './notes';
 import { Sparkline } from './Sparkline';
 
+/** The user's name for a feature, else its label; stable while model, SAE, atlas and notes are (the feature list filters on it). */
 export function useFeatureName(): (feature: number) => string {
-  const view = useView((s) => s.view);
+  const model = useView((s) => s.view.model), sae = useView((s) => s.view.sae);
   const atlas = useSession((s) => s.atlas?.atlas ?? null);
   const notes = useNotes((s) => s.notes);
-  return (f) => notes[noteKey(view.model, view.sae, f)]?.split('\n')[0] || autoLabel(atlas, f);
+  return useCallback((f: number) => notes[noteKey(model, sae, f)]?.split('\n')[0] || autoLabel(atlas, f), [notes, model, sae, atlas]);
 }
 
 export function FeaturesPanel() {
